@@ -1,0 +1,98 @@
+/**
+ * The configuration as written by operators, after JSON-Schema validation and defaults.
+ * `schema.ts` is the source of truth for what is allowed; these types mirror it.
+ * Paths are already resolved to absolute paths relative to the file that named them.
+ */
+
+/** A secret is never written inline: it comes from a file or an environment variable. */
+export type SecretRef = { readonly file: string } | { readonly env: string };
+
+export interface TlsConfig {
+  /** PEM certificate chain file, with `key`; or a PKCS#12 file in `pfx`. */
+  readonly cert?: string;
+  readonly key?: string;
+  readonly pfx?: string;
+  readonly passphrase?: SecretRef;
+  /** Mutual TLS: trusted client CA files (PEM). */
+  readonly clientCa?: readonly string[];
+  /** With clientCa: `require` rejects handshakes without a trusted client cert, `optional` asks but lets through. */
+  readonly clientAuth: 'none' | 'optional' | 'require';
+}
+
+export interface ListenConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface GatewayConfig {
+  /** The file this was read from (absolute). */
+  readonly file: string;
+  readonly listen: ListenConfig;
+  /** Public base URL used when republishing WSDLs (soap:address). Default: derived from listen + TLS. */
+  readonly publicUrl?: string;
+  readonly tls?: TlsConfig;
+  readonly admin: ListenConfig & { readonly enabled: boolean };
+  /** Service directories (absolute), each holding a `service.yaml`. */
+  readonly services: readonly string[];
+  readonly logging: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' };
+  readonly shutdown: { readonly graceMs: number };
+  readonly workers: number;
+  /** Request body must be complete within this many ms. */
+  readonly requestTimeoutMs: number;
+  /** Instance id used in logs and (later) audit records. Default: hostname + pid. */
+  readonly instanceId?: string;
+}
+
+export interface XmlLimitsConfig {
+  readonly maxBodyBytes: number;
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+  readonly maxAttributes: number;
+  readonly maxNamespaceDeclarations: number;
+  readonly maxNameLength: number;
+  readonly maxAttributeValueLength: number;
+  readonly maxTextLength: number;
+  readonly allowComments: boolean;
+}
+
+export interface BackendConfig {
+  readonly type: 'soap';
+  /** Default backend URL for every port. */
+  readonly url: string;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  /** Max pooled connections per backend origin. */
+  readonly connections: number;
+  /** Extra request headers removed before forwarding (lower-case). */
+  readonly dropHeaders: readonly string[];
+}
+
+export interface PortConfig {
+  /** The wsdl:port name inside the WSDL's service. */
+  readonly wsdlPort: string;
+  /** Public path on the gateway, e.g. `/ClaimsService/soap11`. */
+  readonly path: string;
+  /** Overrides `backend.url` for this port. */
+  readonly backendUrl?: string;
+}
+
+export interface ServiceConfig {
+  /** The service.yaml file (absolute). */
+  readonly file: string;
+  /** Directory of the service (absolute). */
+  readonly dir: string;
+  /** Short name used in metrics, logs and audit. */
+  readonly name: string;
+  /** WSDL file (absolute, inside `dir`). */
+  readonly wsdl: string;
+  /** The wsdl:service to expose; required when the WSDL has more than one. */
+  readonly wsdlService?: string;
+  readonly ports: readonly PortConfig[];
+  readonly backend: BackendConfig;
+  readonly limits: XmlLimitsConfig;
+  /** Header blocks (Clark notation `{ns}local`) that the backend understands: mustUnderstand on them is not a fault. */
+  readonly passThroughHeaders: readonly string[];
+  /** SOAP actors/roles (besides none/next/ultimateReceiver) that the gateway acts as. */
+  readonly roles: readonly string[];
+}

@@ -1,0 +1,130 @@
+/**
+ * The one catalogue of gateway error codes (`GW_ERR_<AREA>_<WHAT>`).
+ *
+ * Every rejection the gateway makes carries one of these codes. Clients see the code's public
+ * message, a SOAP fault of the request's SOAP version and a correlation id; the precise internal
+ * reason travels in `GatewayError.reason` to the log and the audit trail only.
+ *
+ * `fault` picks the SOAP fault code (1.1: Client/Server/VersionMismatch/MustUnderstand,
+ * 1.2: Sender/Receiver/VersionMismatch/MustUnderstand). `http` overrides the HTTP status that the
+ * SOAP binding rules would give (SOAP 1.1 §6.2: 500 for every fault; SOAP 1.2 part 2 §7.5.2:
+ * Sender 400, Receiver/VersionMismatch/MustUnderstand 500) for conditions that are HTTP-level
+ * (size, media type, routing, throttling, backend reachability).
+ * `publicAs` masks a code outward (WSS4J's getSafeFaultCode): the client sees the masking code,
+ * the audit record keeps the real one.
+ */
+
+export type FaultKind = 'sender' | 'receiver' | 'versionMismatch' | 'mustUnderstand';
+
+export interface ErrorDef {
+  readonly fault: FaultKind;
+  /** Explicit HTTP status; when absent the SOAP binding rules decide. */
+  readonly http?: number;
+  /** Safe text shown to clients. Never contains configuration, paths or library messages. */
+  readonly message: string;
+  /** One line for the generated error table: when it happens. */
+  readonly when: string;
+  readonly publicAs?: ErrorCode;
+}
+
+const catalogue = {
+  // ── HTTP / transport ────────────────────────────────────────────────────────
+  GW_ERR_HTTP_METHOD: { fault: 'sender', http: 405, message: 'Method not allowed', when: 'A service endpoint received a method other than POST (or GET for ?wsdl/?xsd).' },
+  GW_ERR_HTTP_NOT_FOUND: { fault: 'sender', http: 404, message: 'No service at this address', when: 'No configured service port or published document matches the request path.' },
+  GW_ERR_HTTP_BODY_TOO_LARGE: { fault: 'sender', http: 413, message: 'Request body too large', when: 'The request body exceeds the service limit `limits.maxBodyBytes` (default 1 MiB); reading stops at the limit.' },
+  GW_ERR_HTTP_EMPTY_BODY: { fault: 'sender', http: 400, message: 'Empty request body', when: 'A POST arrived without a body.' },
+  GW_ERR_HTTP_MEDIA_TYPE: { fault: 'sender', http: 415, message: 'Unsupported media type', when: 'Content-Type is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2), or it disagrees with the Envelope version.' },
+  GW_ERR_HTTP_CHARSET: { fault: 'sender', http: 415, message: 'Unsupported or inconsistent character encoding', when: 'The charset parameter is not UTF-8/UTF-16, disagrees with the byte order mark or XML declaration, or the bytes are not valid in that encoding.' },
+  GW_ERR_HTTP_CLIENT_ABORTED: { fault: 'sender', http: 400, message: 'Request aborted by client', when: 'The client closed the connection before the request was complete (recorded, no response possible).' },
+  GW_ERR_HTTP_TIMEOUT: { fault: 'sender', http: 408, message: 'Request not received in time', when: 'The request body was not received within the request timeout.' },
+
+  // ── XML parsing (before any DOM) ────────────────────────────────────────────
+  GW_ERR_XML_MALFORMED: { fault: 'sender', message: 'Request is not well-formed XML', when: 'The document does not parse (unclosed tags, bad characters, undeclared prefixes, undefined entities, trailing content).' },
+  GW_ERR_XML_DOCTYPE: { fault: 'sender', message: 'Document type declarations are not allowed', when: 'Any DOCTYPE, harmless or not (XXE, external DTD, entity expansion). Nothing is expanded or fetched.' },
+  GW_ERR_XML_PROCESSING_INSTRUCTION: { fault: 'sender', message: 'Processing instructions are not allowed', when: 'A processing instruction other than the XML declaration.' },
+  GW_ERR_XML_COMMENT: { fault: 'sender', message: 'XML comments are not allowed', when: 'A comment, when the service keeps the default `limits.allowComments: false`.' },
+  GW_ERR_XML_FORBIDDEN_CHARACTER: { fault: 'sender', message: 'Forbidden character in document', when: 'U+0085 (NEL) or U+2028 (LS) anywhere in the document (line-end normalisation tricks).' },
+  GW_ERR_XML_LIMIT_DEPTH: { fault: 'sender', message: 'Document nesting too deep', when: 'Element depth exceeds `limits.maxDepth` (default 64).' },
+  GW_ERR_XML_LIMIT_NODES: { fault: 'sender', message: 'Document has too many nodes', when: 'Elements + attributes + text nodes exceed `limits.maxNodes` (default 20,000).' },
+  GW_ERR_XML_LIMIT_ATTRIBUTES: { fault: 'sender', message: 'Element has too many attributes', when: 'An element has more than `limits.maxAttributes` attributes (default 64).' },
+  GW_ERR_XML_LIMIT_NAMESPACES: { fault: 'sender', message: 'Element declares too many namespaces', when: 'An element declares more than `limits.maxNamespaceDeclarations` namespaces (default 32).' },
+  GW_ERR_XML_LIMIT_NAME_LENGTH: { fault: 'sender', message: 'Name too long', when: 'An element or attribute name is longer than `limits.maxNameLength` (default 256).' },
+  GW_ERR_XML_LIMIT_ATTRIBUTE_VALUE: { fault: 'sender', message: 'Attribute value too long', when: 'An attribute value is longer than `limits.maxAttributeValueLength` (default 64 KiB).' },
+  GW_ERR_XML_LIMIT_TEXT: { fault: 'sender', message: 'Text node too long', when: 'A text node is longer than `limits.maxTextLength` (default 1 MiB).' },
+
+  // ── SOAP envelope and dispatch ──────────────────────────────────────────────
+  GW_ERR_SOAP_VERSION_MISMATCH: { fault: 'versionMismatch', message: 'Unsupported SOAP envelope version', when: 'The root is not a SOAP 1.1 or 1.2 Envelope (e.g. the 2001/12 draft namespace), or the version is not bound at this endpoint.' },
+  GW_ERR_SOAP_NOT_ENVELOPE: { fault: 'sender', message: 'Request is not a SOAP envelope', when: 'The document element is not an Envelope.' },
+  GW_ERR_SOAP_ENVELOPE_SHAPE: { fault: 'sender', message: 'Invalid SOAP envelope structure', when: 'The Envelope is not an optional Header followed by exactly one Body with nothing else (two Bodies, two Headers, elements after the Body, text content, or envelope attributes in the SOAP namespace).' },
+  GW_ERR_SOAP_EMPTY_BODY: { fault: 'sender', message: 'SOAP Body is empty', when: 'The Body has no element child.' },
+  GW_ERR_SOAP_BODY_SHAPE: { fault: 'sender', message: 'SOAP Body must hold exactly one element', when: 'The Body holds more than one element, or non-whitespace text.' },
+  GW_ERR_SOAP_UNKNOWN_OPERATION: { fault: 'sender', message: 'Operation not offered by this service', when: 'Neither the action nor the Body element matches an operation of the WSDL port.' },
+  GW_ERR_SOAP_ACTION_MISMATCH: { fault: 'sender', message: 'SOAP action does not match the message', when: 'SOAPAction, the SOAP 1.2 action parameter, wsa:Action and the Body element do not all name the same WSDL operation.' },
+  GW_ERR_SOAP_MUST_UNDERSTAND: { fault: 'mustUnderstand', message: 'Mandatory header not understood', when: 'A header block targeted at the gateway carries mustUnderstand="1"/"true" and the gateway does not process it.' },
+  GW_ERR_SOAP_INVALID_HEADER_ATTRIBUTE: { fault: 'sender', message: 'Invalid SOAP header attribute', when: 'A mustUnderstand value other than 0/1/true/false (per version).' },
+
+  // ── Backend ─────────────────────────────────────────────────────────────────
+  GW_ERR_BACKEND_UNAVAILABLE: { fault: 'receiver', http: 502, message: 'Backend service unavailable', when: 'The backend refused the connection, reset it, or its name did not resolve.' },
+  GW_ERR_BACKEND_TIMEOUT: { fault: 'receiver', http: 504, message: 'Backend service did not answer in time', when: 'Connecting took longer than `backend.connectTimeoutMs`, or the response headers/body took longer than `backend.responseTimeoutMs`.' },
+  GW_ERR_BACKEND_RESPONSE_TOO_LARGE: { fault: 'receiver', http: 502, message: 'Backend response too large', when: 'The backend response exceeded `backend.maxResponseBytes`.' },
+  GW_ERR_BACKEND_BAD_RESPONSE: { fault: 'receiver', http: 502, message: 'Backend returned an invalid response', when: 'The backend answered with a status or content type that is neither a SOAP response nor a SOAP fault of the request version.' },
+
+  // ── Gateway internal ────────────────────────────────────────────────────────
+  GW_ERR_INTERNAL: { fault: 'receiver', http: 500, message: 'Internal gateway error', when: 'An unexpected condition; the correlation id finds the details in the log.' },
+  GW_ERR_SHUTTING_DOWN: { fault: 'receiver', http: 503, message: 'Gateway is shutting down', when: 'A request arrived after shutdown began on a kept-alive connection.' },
+} as const satisfies Record<string, ErrorDef>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export const errorCatalogue: Readonly<Record<ErrorCode, ErrorDef>> = catalogue;
+
+export const errorCodes: readonly ErrorCode[] = Object.keys(catalogue) as ErrorCode[];
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(catalogue, value);
+}
+
+/** Structured, non-secret facts that explain a rejection (go to log/audit, never to the client). */
+export type ErrorDetail = Readonly<Record<string, string | number | boolean | null>>;
+
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  readonly code: ErrorCode;
+  /** The precise internal reason (log/audit only). */
+  readonly reason: string;
+  readonly detail: ErrorDetail | undefined;
+
+  constructor(code: ErrorCode, reason: string, detail?: ErrorDetail, options?: { cause?: unknown }) {
+    super(`${code}: ${reason}`, options);
+    this.code = code;
+    this.reason = reason;
+    this.detail = detail;
+  }
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError;
+}
+
+/** Any thrown value as a GatewayError (unknown errors become GW_ERR_INTERNAL, keeping the cause). */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new GatewayError('GW_ERR_INTERNAL', reason, undefined, { cause: err });
+}
+
+export type SoapVersion = '1.1' | '1.2';
+
+/** HTTP status for a code under a SOAP version. */
+export function httpStatusFor(code: ErrorCode, version: SoapVersion): number {
+  const def = catalogue[code] as ErrorDef;
+  if (def.http !== undefined) return def.http;
+  if (version === '1.1') return 500;
+  return def.fault === 'sender' ? 400 : 500;
+}
+
+/** The code a client is shown (after masking). */
+export function publicCodeFor(code: ErrorCode): ErrorCode {
+  const def = catalogue[code] as ErrorDef;
+  return def.publicAs ?? code;
+}
