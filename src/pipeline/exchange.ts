@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorCode, ErrorDetail, SoapVersion } from '../errors.ts';
+
+/** The TLS client certificate presented on the connection (only when the handshake verified it). */
+export interface TlsClientInfo {
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  /** Raw DER, for later stages that bind it to message-level tokens. */
+  readonly raw: Buffer;
+}
+
+/** A request as the transport hands it to the pipeline: no Fastify types beyond this point. */
+export interface InboundRequest {
+  readonly correlationId: string;
+  readonly receivedAt: Date;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly clientIp: string;
+  readonly proto: 'http' | 'https';
+  readonly tlsClient: TlsClientInfo | undefined;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+export type Outcome = 'forwarded' | 'backend_fault' | 'rejected' | 'failed' | 'aborted';
+
+export interface StageTiming {
+  readonly stage: string;
+  readonly ms: number;
+}
+
+/** What an exchange leaves behind for logs, metrics and (later) the audit record. */
+export interface ExchangeTrace {
+  readonly correlationId: string;
+  readonly receivedAt: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly version: SoapVersion;
+  operation: string | undefined;
+  action: string | undefined;
+  dispatchedBy: string | undefined;
+  outcome: Outcome;
+  errorCode: ErrorCode | undefined;
+  reason: string | undefined;
+  errorDetail: ErrorDetail | undefined;
+  readonly stages: StageTiming[];
+  backend: { readonly url: string; readonly status: number | undefined; readonly ms: number } | undefined;
+  readonly bytesIn: number;
+  bytesOut: number;
+  readonly requestSha256: string;
+  encoding: string | undefined;
+}
+
+export interface ExchangeResult {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly body: Buffer | string;
+  readonly trace: ExchangeTrace;
+}
