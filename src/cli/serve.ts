@@ -19,7 +19,11 @@ async function runSingle(configFile: string, worker: boolean): Promise<number> {
   let gw: RunningGateway;
   try {
     const metrics = worker ? new GatewayMetrics() : undefined;
-    if (metrics) AggregatorRegistry.setRegistries([metrics.registry]);
+    if (metrics) {
+      // Constructing one installs prom-client's worker-side IPC listener; then point it at our registry.
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([metrics.registry]);
+    }
     gw = await startGateway({ configFile, ...(worker ? { admin: { enabled: false }, metrics } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -31,6 +35,8 @@ async function runSingle(configFile: string, worker: boolean): Promise<number> {
   if (worker && process.send) process.send({ type: 'wsgate:ready', url: gw.url } satisfies WorkerMessage);
   await untilSignal();
   await gw.close();
+  // A worker's IPC channel to the primary would keep it alive after the gateway closed.
+  if (worker) process.disconnect?.();
   return 0;
 }
 

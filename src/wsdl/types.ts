@@ -45,6 +45,14 @@ export interface WsdlDocument {
   /** 0 for the main WSDL; stable index used in ?wsdl=N / ?xsd=N publication URLs. */
   readonly index: number;
   readonly doc: Document;
+  /** Each wsdl:import/@location and xsd import/include/redefine/@schemaLocation of this file, as written → the
+   *  document it loaded (publication rewrites them to ?wsdl=N / ?xsd=N). */
+  readonly references: ReadonlyMap<string, WsdlDocumentRef>;
+}
+
+export interface WsdlDocumentRef {
+  readonly kind: 'wsdl' | 'xsd';
+  readonly index: number;
 }
 
 export interface WsdlModel {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
@@ -18,7 +18,7 @@ function faultCode(body: string): string | undefined {
 }
 
 /** A stand-in backend whose behaviour a test chooses (slow, huge, not SOAP). */
-async function customBackend(handler: (body: string, res: import('node:http').ServerResponse) => void): Promise<{ url: string; server: Server; hits: number[] }> {
+async function customBackend(handler: (body: string, res: ServerResponse) => void): Promise<{ url: string; server: Server; hits: number[] }> {
   const hits: number[] = [];
   const server = createServer((req, res) => {
     let body = '';

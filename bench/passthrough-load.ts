@@ -1,0 +1,81 @@
+/**
+ * Load for the pass-through benchmark: GetPolicy (SOAP 1.1) padded to a given size inside
+ * Context/Remarks (plain text, no comments: valid for the schema and under the gateway's default
+ * limits), and one autocannon run with our own latency record (autocannon's histogram keeps whole
+ * milliseconds; loopback latencies need fractions).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { OPERATIONS, SAMPLES_DIR } from '../src/example/contract.ts';
+
+export const GET_POLICY_ACTION = OPERATIONS.find((o) => o.name === 'GetPolicy')?.action ?? '';
+export const SOAP11_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/xml; charset=utf-8',
+  soapaction: `"${GET_POLICY_ACTION}"`,
+};
+
+const FILLER = 'Policyholder called about the renewal terms and asked for a copy of the schedule and the claims history. ';
+
+/** The GetPolicy SOAP 1.1 sample with Context/Remarks grown so that the body is exactly `bytes` long. */
+export function paddedGetPolicy(bytes: number): string {
+  const base = readFileSync(join(SAMPLES_DIR, 'GetPolicy.soap11.xml'), 'utf8');
+  const marker = '</pa:CorrelationId>';
+  const at = base.indexOf(marker) + marker.length;
+  const open = '\n        <pa:Remarks>';
+  const close = '</pa:Remarks>';
+  const room = bytes - Buffer.byteLength(base) - open.length - close.length;
+  if (at < marker.length || room < 0) throw new Error(`cannot pad GetPolicy to ${bytes} bytes`);
+  const text = FILLER.repeat(Math.ceil(room / FILLER.length)).slice(0, room);
+  return `${base.slice(0, at)}${open}${text}${close}${base.slice(at)}`;
+}
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly completed: number;
+  /** Errors, timeouts and non-2xx responses. */
+  readonly failures: number;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly body: string;
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** Requests per second over all connections; unset = as fast as possible. */
+  readonly overallRate?: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const times: number[] = [];
+  const instance = autocannon({
+    url: opts.url,
+    method: 'POST',
+    headers: { ...SOAP11_HEADERS },
+    body: opts.body,
+    connections: opts.connections,
+    duration: opts.durationSeconds,
+    timeout: 30,
+    ...(opts.overallRate === undefined ? {} : { overallRate: opts.overallRate }),
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
+  });
+  const result = await instance;
+  const sorted = Float64Array.from(times).sort();
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    completed: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * JSON Schemas (draft-07, validated with ajv) of the two kinds of configuration file. They are the
+ * source of truth for what an operator may write: `load.ts` validates against them and
+ * `src/docs/generate.ts` renders the configuration reference from their descriptions and defaults.
+ *
+ * Two annotation keywords of our own: `mustBe` completes the sentence "<key> must be ..." in error
+ * messages and docs; `secret` marks a secret reference (its value is never echoed).
+ */
+import type { GatewayConfig, ServiceConfig } from './types.ts';
+
+export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+
+export interface SchemaNode {
+  readonly $schema?: string;
+  readonly $id?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly type?: SchemaType;
+  readonly default?: unknown;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  readonly items?: SchemaNode;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly format?: 'http-url' | 'absolute-uri';
+  readonly mustBe?: string;
+  readonly secret?: boolean;
+}
+
+/** A gateway file after validation and defaults, before paths are resolved. */
+export type GatewayDocument = Omit<GatewayConfig, 'file'>;
+/** A service file after validation and defaults, before paths are resolved. */
+export type ServiceDocument = Omit<ServiceConfig, 'file' | 'dir'>;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const host = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[^\\s/]+$',
+  mustBe: 'a host name or IP address',
+} as const;
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+
+const httpUrl = {
+  type: 'string',
+  format: 'http-url',
+  mustBe: 'an http or https URL (without user:password)',
+} as const;
+
+const fileRef = { type: 'string', minLength: 1, mustBe: 'a file path' } as const;
+
+export const gatewaySchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://wsgate.dev/schema/gateway.json',
+  title: 'Gateway file',
+  description: 'The file passed with `--config`: listeners, TLS, admin endpoint and the list of service directories. Relative paths are relative to this file.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['services'],
+  properties: {
+    listen: {
+      type: 'object',
+      description: 'Where the gateway accepts SOAP traffic.',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { ...host, default: '127.0.0.1', description: 'Address to bind. Use `0.0.0.0` or `::` to accept traffic from other hosts.' },
+        port: { ...port, default: 8080, description: 'TCP port (0 picks a free port, for tests).' },
+      },
+    },
+    publicUrl: {
+      ...httpUrl,
+      description: 'Public base URL used when republishing WSDLs (`soap:address`). Default: derived from `listen` and `tls`.',
+    },
+    tls: {
+      type: 'object',
+      description: 'Serve HTTPS. Give `cert` and `key` (PEM) or `pfx` (PKCS#12). Without this section the gateway speaks plain HTTP.',
+      additionalProperties: false,
+      properties: {
+        cert: { ...fileRef, description: 'PEM certificate chain (server certificate first). Goes with `key`.' },
+        key: { ...fileRef, description: 'PEM private key of `cert`.' },
+        pfx: { ...fileRef, description: 'PKCS#12 file with key and certificate chain, instead of `cert` + `key`.' },
+        passphrase: {
+          type: 'object',
+          secret: true,
+          mustBe: '{file: path} or {env: VARIABLE}; secrets are never written inline',
+          description: 'Passphrase of `key` or `pfx`, read at start-up from a file or an environment variable.',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: {
+            file: { ...fileRef, description: 'File holding the passphrase; one trailing newline is removed.' },
+            env: {
+              type: 'string',
+              pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+              mustBe: 'an environment variable name (letters, digits and _)',
+              description: 'Environment variable holding the passphrase; it must be set and non-empty.',
+            },
+          },
+        },
+        clientCa: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: fileRef,
+          description: 'Mutual TLS: PEM files of the CAs that issue trusted client certificates. Needs `clientAuth` `optional` or `require`.',
+        },
+        clientAuth: {
+          type: 'string',
+          enum: ['none', 'optional', 'require'],
+          default: 'none',
+          description: '`require` rejects handshakes without a trusted client certificate; `optional` asks for one but lets clients without one through.',
+        },
+      },
+    },
+    admin: {
+      type: 'object',
+      description: 'The admin listener (health, readiness, metrics). Keep it on a loopback or management address.',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Start the admin listener.' },
+        host: { ...host, default: '127.0.0.1', description: 'Address to bind.' },
+        port: { ...port, default: 9090, description: 'TCP port; must differ from `listen.port` on the same address.' },
+      },
+    },
+    services: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, mustBe: 'a directory path' },
+      description: 'Service directories, relative to this file; each holds a `service.yaml` and its WSDL.',
+    },
+    logging: {
+      type: 'object',
+      description: 'Log output.',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: {
+          type: 'string',
+          enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+          default: 'info',
+          description: 'Lowest level written.',
+        },
+      },
+    },
+    shutdown: {
+      type: 'object',
+      description: 'Graceful shutdown.',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        graceMs: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 600_000,
+          default: 10_000,
+          description: 'After SIGTERM, how long in-flight requests may finish before connections are closed.',
+        },
+      },
+    },
+    workers: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      default: 1,
+      description: 'Worker processes. Throttles and replay detection keep in-memory state per worker.',
+    },
+    requestTimeoutMs: {
+      type: 'integer',
+      minimum: 100,
+      maximum: 600_000,
+      default: 30_000,
+      description: 'The request body must be complete within this many milliseconds.',
+    },
+    instanceId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+      mustBe: 'letters, digits, ., _, : and - (at most 128, starting with a letter or digit)',
+      description: 'Instance id in logs and audit records. Default: host name + process id.',
+    },
+  },
+} as const satisfies SchemaNode;
+
+const limit = (def: number, minimum: number, maximum: number, description: string) =>
+  ({ type: 'integer', minimum, maximum, default: def, description }) as const;
+
+export const serviceSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://wsgate.dev/schema/service.json',
+  title: 'Service file (service.yaml)',
+  description: 'One per service directory, beside the WSDL: which WSDL ports are exposed where, the backend, and the XML limits. Relative paths are relative to the service directory.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'wsdl', 'ports', 'backend'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$',
+      mustBe: 'a letter followed by up to 63 letters, digits, _ or -',
+      description: 'Short name used in metrics, logs and audit records; unique across the gateway.',
+    },
+    wsdl: {
+      type: 'string',
+      minLength: 1,
+      mustBe: 'a file path',
+      description: 'The WSDL file, relative to the service directory and inside it.',
+    },
+    wsdlService: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9._-]*$',
+      mustBe: 'a wsdl:service name',
+      description: 'The wsdl:service to expose; required when the WSDL has more than one.',
+    },
+    ports: {
+      type: 'array',
+      minItems: 1,
+      description: 'The WSDL ports exposed by the gateway.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['wsdlPort', 'path'],
+        properties: {
+          wsdlPort: {
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9._-]*$',
+            mustBe: 'a wsdl:port name',
+            description: 'The wsdl:port name inside the WSDL service.',
+          },
+          path: {
+            type: 'string',
+            maxLength: 1024,
+            pattern: "^(?:/(?!\\.\\.?(?:/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$",
+            mustBe: "a URL path starting with '/', without '?', '#', '.' or '..' segments, empty segments or a trailing '/'",
+            description: 'Public path on the gateway, e.g. `/ClaimsService/soap11`; unique across all services.',
+          },
+          backendUrl: { ...httpUrl, description: 'Backend URL for this port, instead of `backend.url`.' },
+        },
+      },
+    },
+    backend: {
+      type: 'object',
+      description: 'Where verified requests are forwarded.',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        type: { type: 'string', enum: ['soap'], default: 'soap', description: 'Backend kind: `soap` forwards the SOAP envelope.' },
+        url: { ...httpUrl, description: 'Backend URL for every port without its own `backendUrl`.' },
+        connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: 5000, description: 'Time allowed to connect to the backend.' },
+        responseTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000, default: 30_000, description: 'Time allowed for the backend response headers and body.' },
+        maxResponseBytes: { type: 'integer', minimum: KiB, maximum: 256 * MiB, default: 10 * MiB, description: 'Largest backend response body accepted.' },
+        connections: { type: 'integer', minimum: 1, maximum: 4096, default: 64, description: 'Most pooled connections per backend origin.' },
+        dropHeaders: {
+          type: 'array',
+          uniqueItems: true,
+          default: [],
+          items: { type: 'string', pattern: "^[a-z0-9!#$%&'*+.^_`|~-]+$", mustBe: 'a lower-case HTTP header name' },
+          description: 'Extra request headers removed before forwarding (lower-case names).',
+        },
+      },
+    },
+    limits: {
+      type: 'object',
+      description: 'Hard limits on requests, checked while streaming before any DOM is built. Raising one is reported as a warning at start-up.',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxBodyBytes: limit(MiB, KiB, 64 * MiB, 'Largest request body; reading stops at the limit.'),
+        maxDepth: limit(64, 8, 512, 'Deepest element nesting.'),
+        maxNodes: limit(20_000, 100, 1_000_000, 'Most elements + attributes + text nodes.'),
+        maxAttributes: limit(64, 8, 1024, 'Most attributes on one element.'),
+        maxNamespaceDeclarations: limit(32, 4, 256, 'Most namespace declarations on one element.'),
+        maxNameLength: limit(256, 32, 4096, 'Longest element or attribute name.'),
+        maxAttributeValueLength: limit(64 * KiB, KiB, 16 * MiB, 'Longest attribute value (characters).'),
+        maxTextLength: limit(MiB, KiB, 64 * MiB, 'Longest text node (characters).'),
+        allowComments: { type: 'boolean', default: false, description: 'Accept XML comments (they are rejected by default).' },
+      },
+    },
+    passThroughHeaders: {
+      type: 'array',
+      uniqueItems: true,
+      default: [],
+      items: {
+        type: 'string',
+        pattern: '^\\{[^{}\\s]+\\}[A-Za-z_][A-Za-z0-9._-]*$',
+        mustBe: "a header name in Clark notation, '{namespace}localName'",
+      },
+      description: 'Header blocks the backend understands, as `{namespace}localName`: mustUnderstand on them is not a fault.',
+    },
+    roles: {
+      type: 'array',
+      uniqueItems: true,
+      default: [],
+      items: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI' },
+      description: 'SOAP actors/roles the gateway acts as, besides none, next and ultimateReceiver.',
+    },
+  },
+} as const satisfies SchemaNode;

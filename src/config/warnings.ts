@@ -1,0 +1,111 @@
+/**
+ * Things an operator must see at start-up that are allowed but risky: demo key material, per-worker
+ * state, relaxed limits, an exposed admin listener, plain HTTP, secret files others can read.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LoadedConfig } from './load.ts';
+import { serviceSchema } from './schema.ts';
+import type { XmlLimitsConfig } from './types.ts';
+
+export type ConfigWarningCode =
+  | 'test-only-material'
+  | 'multiple-workers'
+  | 'limits-raised'
+  | 'admin-not-loopback'
+  | 'plain-http'
+  | 'secret-file-permissions';
+
+export interface ConfigWarning {
+  readonly code: ConfigWarningCode;
+  /** The configuration file the warning is about (absolute). */
+  readonly file: string;
+  /** JSON pointer inside that file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatWarning(w: ConfigWarning): string {
+  return `${w.file}${w.path ? ` at ${w.path}` : ''}: ${w.message}`;
+}
+
+/** The directory (the file's own or an ancestor) holding a `TEST-ONLY` marker, if any. */
+export function testOnlyMarker(file: string): string | undefined {
+  let dir = dirname(file);
+  for (;;) {
+    if (existsSync(join(dir, 'TEST-ONLY'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(host);
+}
+
+const limitDefaults = Object.fromEntries(
+  Object.entries(serviceSchema.properties.limits.properties).map(([k, v]) => [k, v.default]),
+) as Readonly<Record<keyof XmlLimitsConfig, number | boolean>>;
+
+function raisedLimits(limits: XmlLimitsConfig): string[] {
+  const raised: string[] = [];
+  for (const key of Object.keys(limitDefaults) as (keyof XmlLimitsConfig)[]) {
+    const value = limits[key];
+    const def = limitDefaults[key];
+    if (typeof value === 'number' && typeof def === 'number' ? value > def : value === true && def === false) {
+      raised.push(`${key} ${String(def)} → ${String(value)}`);
+    }
+  }
+  return raised;
+}
+
+export function collectWarnings(config: LoadedConfig): ConfigWarning[] {
+  const { gateway: gw, services } = config;
+  const out: ConfigWarning[] = [];
+  const referenced: { file: string; path: string; target: string }[] = [];
+  const tls = gw.tls;
+  if (tls !== undefined) {
+    for (const key of ['cert', 'key', 'pfx'] as const) {
+      const target = tls[key];
+      if (target !== undefined) referenced.push({ file: gw.file, path: `/tls/${key}`, target });
+    }
+    (tls.clientCa ?? []).forEach((target, i) => referenced.push({ file: gw.file, path: `/tls/clientCa/${i}`, target }));
+    if (tls.passphrase !== undefined && 'file' in tls.passphrase) {
+      const target = tls.passphrase.file;
+      referenced.push({ file: gw.file, path: '/tls/passphrase/file', target });
+      try {
+        const mode = statSync(target).mode & 0o777;
+        if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+          out.push({ code: 'secret-file-permissions', file: gw.file, path: '/tls/passphrase/file', message: `secret file ${target} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it` });
+        }
+      } catch {
+        // Missing secret files are configuration problems, reported by loadConfig.
+      }
+    }
+  }
+  for (const s of services) referenced.push({ file: s.file, path: '/wsdl', target: s.wsdl });
+  for (const r of referenced) {
+    const marker = testOnlyMarker(r.target);
+    if (marker !== undefined) {
+      out.push({ code: 'test-only-material', file: r.file, path: r.path, message: `${r.target} is demo material (${marker} is marked TEST-ONLY): its keys are public, never use it in production` });
+    }
+  }
+
+  if (gw.workers > 1) {
+    out.push({ code: 'multiple-workers', file: gw.file, path: '/workers', message: `workers is ${gw.workers}: throttle limits and replay detection keep in-memory state per worker, so each worker enforces them separately (a replayed message can pass once per worker)` });
+  }
+  if (gw.admin.enabled && !isLoopback(gw.admin.host)) {
+    out.push({ code: 'admin-not-loopback', file: gw.file, path: '/admin/host', message: `the admin listener binds ${gw.admin.host}, not a loopback address: health and metrics are reachable from the network` });
+  }
+  if (tls === undefined && !isLoopback(gw.listen.host)) {
+    out.push({ code: 'plain-http', file: gw.file, path: '/listen/host', message: `the gateway serves plain HTTP on ${gw.listen.host}: configure tls, or terminate TLS in front of it` });
+  }
+  for (const s of services) {
+    const raised = raisedLimits(s.limits);
+    if (raised.length > 0) {
+      out.push({ code: 'limits-raised', file: s.file, path: '/limits', message: `service '${s.name}' raises limits above the defaults: ${raised.join(', ')}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,4 @@
+export { loadWsdl } from './load.ts';
+export { publishDocument } from './publish.ts';
+export type { PublishOptions } from './publish.ts';
+export type * from './types.ts';
