@@ -12,8 +12,6 @@ declare module 'autocannon' {
       /** Seconds. */
       duration?: number;
       pipelining?: number;
-      /** Requests per second over all connections. */
-      overallRate?: number;
       /** Seconds. */
       timeout?: number;
     }

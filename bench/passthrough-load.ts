@@ -1,13 +1,14 @@
 /**
  * Load for the pass-through benchmark: GetPolicy (SOAP 1.1) padded to a given size inside
  * Context/Remarks (plain text, no comments: valid for the schema and under the gateway's default
- * limits), and one autocannon run with our own latency record (autocannon's histogram keeps whole
- * milliseconds; loopback latencies need fractions).
+ * limits), and one closed-loop autocannon run (as fast as the target answers) with our own latency
+ * record (autocannon's histogram keeps whole milliseconds; loopback latencies need fractions).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { OPERATIONS, SAMPLES_DIR } from '../src/example/contract.ts';
+import { percentile } from './open-loop.ts';
 
 export const GET_POLICY_ACTION = OPERATIONS.find((o) => o.name === 'GetPolicy')?.action ?? '';
 export const SOAP11_HEADERS: Readonly<Record<string, string>> = {
@@ -44,14 +45,6 @@ export interface LoadOptions {
   readonly body: string;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** Requests per second over all connections; unset = as fast as possible. */
-  readonly overallRate?: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
@@ -64,7 +57,6 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     connections: opts.connections,
     duration: opts.durationSeconds,
     timeout: 30,
-    ...(opts.overallRate === undefined ? {} : { overallRate: opts.overallRate }),
   });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) times.push(responseTime);

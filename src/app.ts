@@ -82,6 +82,7 @@ function bareTrace(request: FastifyRequest, service: string, endpoint: string, v
     bytesOut: 0,
     requestSha256: '',
     encoding: undefined,
+    tlsClient: undefined,
   };
 }
 

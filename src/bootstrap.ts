@@ -4,6 +4,7 @@ import type { GatewayConfig } from './config/types.ts';
 import { collectWarnings, type ConfigWarning } from './config/warnings.ts';
 import { compileService } from './service/compile.ts';
 import type { CompiledService } from './service/compiled.ts';
+import { unenforceablePolicies } from './service/policy-guard.ts';
 import { loadWsdl } from './wsdl/load.ts';
 
 export interface PreparedGateway {
@@ -23,6 +24,7 @@ export function prepareGateway(configFile: string, env: NodeJS.ProcessEnv = proc
   for (const config of loaded.services) {
     try {
       const wsdl = loadWsdl(config.wsdl, { root: config.dir });
+      problems.push(...unenforceablePolicies(wsdl));
       const compiled = compileService(config, wsdl, problems);
       if (compiled) services.push(compiled);
     } catch (err) {

@@ -51,6 +51,8 @@ export interface ExchangeTrace {
   bytesOut: number;
   readonly requestSha256: string;
   encoding: string | undefined;
+  /** The verified TLS client certificate, when mutual TLS presented one. */
+  readonly tlsClient: { readonly fingerprint256: string; readonly subject: string; readonly issuer: string } | undefined;
 }
 
 export interface ExchangeResult {

@@ -38,6 +38,7 @@ function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
     bytesOut: 0,
     requestSha256: createHash('sha256').update(req.body).digest('hex'),
     encoding: undefined,
+    tlsClient: req.tlsClient ? { fingerprint256: req.tlsClient.fingerprint256, subject: req.tlsClient.subject, issuer: req.tlsClient.issuer } : undefined,
   };
 }
 

@@ -1,0 +1,81 @@
+/**
+ * Where the CPU goes during a benchmark phase: CPU time of each process (all its threads, user +
+ * system) and how busy the whole machine was, between two snapshots. Linux only (/proc); elsewhere
+ * the figures are NaN. /proc reports in USER_HZ ticks, 100 per second on Linux.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+const USER_HZ = 100;
+
+export interface CpuSnapshot {
+  readonly atMs: number;
+  /** CPU seconds per process name. */
+  readonly processes: ReadonlyMap<string, number>;
+  /** All CPUs, seconds: busy and total (busy + idle + iowait). */
+  readonly machineBusy: number;
+  readonly machineTotal: number;
+}
+
+export interface CpuShare {
+  /** Per process, percent of one core over the phase. */
+  readonly processes: ReadonlyMap<string, number>;
+  /** Percent of all cores. */
+  readonly machineBusy: number;
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** utime + stime of a process, seconds. Fields after the parenthesised command name. */
+function processSeconds(pid: number): number {
+  const stat = readOrEmpty(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+function machineSeconds(): { busy: number; total: number } {
+  const line = readOrEmpty('/proc/stat').split('\n')[0] ?? '';
+  const [, ...ticks] = line.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  const n = ticks.slice(0, 8).map(Number);
+  const idle = (n[3] ?? Number.NaN) + (n[4] ?? Number.NaN);
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / USER_HZ, total: total / USER_HZ };
+}
+
+/** `pids`: name → pid; the current process is read from `process.cpuUsage()` when its pid is given. */
+export function cpuSnapshot(pids: ReadonlyMap<string, number>): CpuSnapshot {
+  const processes = new Map<string, number>();
+  for (const [name, pid] of pids) {
+    if (pid === process.pid) {
+      const u = process.cpuUsage();
+      processes.set(name, (u.user + u.system) / 1e6);
+    } else {
+      processes.set(name, processSeconds(pid));
+    }
+  }
+  const machine = machineSeconds();
+  return { atMs: performance.now(), processes, machineBusy: machine.busy, machineTotal: machine.total };
+}
+
+export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): CpuShare {
+  const wall = (to.atMs - from.atMs) / 1000;
+  const processes = new Map<string, number>();
+  for (const [name, end] of to.processes) processes.set(name, (100 * (end - (from.processes.get(name) ?? Number.NaN))) / wall);
+  const total = to.machineTotal - from.machineTotal;
+  return { processes, machineBusy: total > 0 ? (100 * (to.machineBusy - from.machineBusy)) / total : Number.NaN };
+}
+
+/** "loadgen 45%, gateway 98%, backend 52% of a core; machine 97% busy (2 CPUs)" */
+export function formatCpuShare(share: CpuShare): string {
+  const parts = [...share.processes].map(([name, pct]) => `${name} ${Number.isFinite(pct) ? Math.round(pct) : 'n/a'}%`);
+  const busy = Number.isFinite(share.machineBusy) ? `${Math.round(share.machineBusy)}%` : 'n/a';
+  return `${parts.join(', ')} of a core; machine ${busy} busy (${cpus().length} CPUs)`;
+}
