@@ -20,6 +20,8 @@ export interface CpuSnapshot {
 export interface CpuShare {
   /** Per process, percent of one core over the phase. */
   readonly processes: ReadonlyMap<string, number>;
+  /** Percent of one core used by everything not listed (other processes, the kernel). */
+  readonly others: number;
   /** Percent of all cores. */
   readonly machineBusy: number;
 }
@@ -70,12 +72,8 @@ export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): CpuShare {
   const processes = new Map<string, number>();
   for (const [name, end] of to.processes) processes.set(name, (100 * (end - (from.processes.get(name) ?? Number.NaN))) / wall);
   const total = to.machineTotal - from.machineTotal;
-  return { processes, machineBusy: total > 0 ? (100 * (to.machineBusy - from.machineBusy)) / total : Number.NaN };
+  const machineBusy = total > 0 ? (100 * (to.machineBusy - from.machineBusy)) / total : Number.NaN;
+  const listed = [...processes.values()].reduce((a, b) => a + b, 0);
+  return { processes, others: Math.max(0, machineBusy * cpus().length - listed), machineBusy };
 }
 
-/** "loadgen 45%, gateway 98%, backend 52% of a core; machine 97% busy (2 CPUs)" */
-export function formatCpuShare(share: CpuShare): string {
-  const parts = [...share.processes].map(([name, pct]) => `${name} ${Number.isFinite(pct) ? Math.round(pct) : 'n/a'}%`);
-  const busy = Number.isFinite(share.machineBusy) ? `${Math.round(share.machineBusy)}%` : 'n/a';
-  return `${parts.join(', ')} of a core; machine ${busy} busy (${cpus().length} CPUs)`;
-}

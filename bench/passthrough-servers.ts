@@ -20,11 +20,19 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a child; its stdout and stderr (the gateway's log) go to `logFile`. */
-export function startServerProcess(kind: 'backend' | 'gateway', logFile: string, args: readonly string[] = []): Promise<ServerProcess> {
+/**
+ * Starts a child; its stdout and stderr (the gateway's log) go to `logFile`. `nodeOptions` are
+ * added to its Node.js flags (e.g. `--cpu-prof`; a profile is written when the child exits on SIGTERM).
+ */
+export function startServerProcess(
+  kind: 'backend' | 'gateway',
+  logFile: string,
+  args: readonly string[] = [],
+  nodeOptions: readonly string[] = [],
+): Promise<ServerProcess> {
   const log = openSync(logFile, 'a');
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [kind, ...args], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeOptions],
     stdio: ['ignore', log, log, 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -82,6 +82,8 @@ function bareTrace(request: FastifyRequest, service: string, endpoint: string, v
     bytesOut: 0,
     requestSha256: '',
     encoding: undefined,
+    security: undefined,
+    droppedHeaders: undefined,
     tlsClient: undefined,
   };
 }
@@ -107,13 +109,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const publicBase = gateway.publicUrl ?? `${https ? 'https' : 'http'}://${gateway.listen.host}:${gateway.listen.port}`;
+  // Without publicUrl, the published address is the one actually bound (listen.port 0 picks one at start).
+  const publicBase = (): string => {
+    if (gateway.publicUrl) return gateway.publicUrl;
+    const addr = app.server.address();
+    const port = addr !== null && typeof addr === 'object' ? addr.port : gateway.listen.port;
+    return `${https ? 'https' : 'http'}://${gateway.listen.host}:${port}`;
+  };
   for (const service of opts.services) {
     const backend = opts.backends.get(service.name);
     if (!backend) throw new Error(`no backend adapter for service ${service.name}`);
     for (const port of service.ports) {
-      const published = publishedDocuments(service, port, publicBase);
-      registerEndpoint(app, { service, port, backend }, { clock, metrics, logger, published });
+      let rendered: ReadonlyMap<string, string> | undefined;
+      const published = (): ReadonlyMap<string, string> => (rendered ??= publishedDocuments(service, port, publicBase()));
+      registerEndpoint(app, { service, port, backend, clock, security: service.security }, { clock, metrics, logger, published });
     }
   }
 

@@ -4,6 +4,7 @@ import type { GatewayConfig } from './config/types.ts';
 import { collectWarnings, type ConfigWarning } from './config/warnings.ts';
 import { compileService } from './service/compile.ts';
 import type { CompiledService } from './service/compiled.ts';
+import { compileSecurity } from './security/runtime.ts';
 import { unenforceablePolicies } from './service/policy-guard.ts';
 import { loadWsdl } from './wsdl/load.ts';
 
@@ -24,8 +25,12 @@ export function prepareGateway(configFile: string, env: NodeJS.ProcessEnv = proc
   for (const config of loaded.services) {
     try {
       const wsdl = loadWsdl(config.wsdl, { root: config.dir });
-      problems.push(...unenforceablePolicies(wsdl));
-      const compiled = compileService(config, wsdl, problems);
+      if (config.security.wsdlPolicy === 'refuse') problems.push(...unenforceablePolicies(wsdl));
+      else if (config.security.mode !== 'enforce') {
+        problems.push({ file: config.file, path: '/security/wsdlPolicy', message: 'wsdlPolicy: superseded needs security.mode: enforce (the WSDL policy may only be replaced by an enforced contract)' });
+      }
+      const security = compileSecurity(config, problems, env);
+      const compiled = compileService(config, wsdl, problems, security);
       if (compiled) services.push(compiled);
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);

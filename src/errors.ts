@@ -24,7 +24,7 @@ export interface ErrorDef {
   readonly message: string;
   /** One line for the generated error table: when it happens. */
   readonly when: string;
-  readonly publicAs?: ErrorCode;
+  readonly publicAs?: 'GW_ERR_SEC_REJECTED';
 }
 
 const catalogue = {
@@ -62,6 +62,33 @@ const catalogue = {
   GW_ERR_SOAP_ACTION_MISMATCH: { fault: 'sender', message: 'SOAP action does not match the message', when: 'SOAPAction, the SOAP 1.2 action parameter, wsa:Action and the Body element do not all name the same WSDL operation.' },
   GW_ERR_SOAP_MUST_UNDERSTAND: { fault: 'mustUnderstand', message: 'Mandatory header not understood', when: 'A header block targeted at the gateway carries mustUnderstand="1"/"true" and the gateway does not process it.' },
   GW_ERR_SOAP_INVALID_HEADER_ATTRIBUTE: { fault: 'sender', message: 'Invalid SOAP header attribute', when: 'A mustUnderstand value other than 0/1/true/false (per version).' },
+
+  // ── WS-Security (all shown to clients as GW_ERR_SEC_REJECTED; the audit keeps the precise code) ──
+  GW_ERR_SEC_REJECTED: { fault: 'sender', message: 'Security requirements not met', when: 'The public face of every GW_ERR_SEC_* and GW_ERR_POLICY_* code (one generic fault, WSS4J getSafeFaultCode): the precise code is in the log/audit record.' },
+  GW_ERR_SEC_HEADER_MISSING: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The service requires WS-Security and no wsse:Security header is addressed to the gateway.' },
+  GW_ERR_SEC_HEADER_DUPLICATE: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'More than one wsse:Security header for the gateway\'s role (WSS 1.1 §6.1).' },
+  GW_ERR_SEC_UNSUPPORTED_ELEMENT: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A child of wsse:Security that no processor handles (fail closed), or a SAML assertion before SAML support is configured.' },
+  GW_ERR_SEC_DUPLICATE_ID: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'An Id value (wsu:Id, Id, ID, AssertionID, xml:id) occurs twice anywhere in the message (signature-wrapping defence).' },
+  GW_ERR_SEC_TIMESTAMP_INVALID: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A malformed Timestamp: second Timestamp (BSP R3227), missing Created (R3203) or Expires, non-UTC or unparseable xsd:dateTime, Expires before Created.' },
+  GW_ERR_SEC_TIMESTAMP_EXPIRED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The Timestamp expired (beyond the allowed skew) or Created is older than the allowed TTL.' },
+  GW_ERR_SEC_TIMESTAMP_FUTURE: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'Timestamp Created (or UsernameToken Created) is further in the future than the allowed skew.' },
+  GW_ERR_SEC_UNSUPPORTED_ALGORITHM: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'An algorithm outside the service\'s allowlist (RSA-1_5, SHA-1 or AES-CBC without the legacy opt-in, HMAC, unknown URIs).' },
+  GW_ERR_SEC_SIGNATURE_MALFORMED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A signature outside the accepted shape: two SignedInfo, too many References or Transforms, forbidden transforms (XPath, XSLT), external or empty URIs, Manifest/Object references, RetrievalMethod.' },
+  GW_ERR_SEC_SIGNATURE_INVALID: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The SignatureValue does not verify over SignedInfo, or a Reference digest does not match.' },
+  GW_ERR_SEC_REFERENCE_UNRESOLVED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A Reference or token reference points to no element of the message.' },
+  GW_ERR_SEC_TOKEN_INVALID: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A malformed security token (BinarySecurityToken, SecurityTokenReference, certificate that does not parse).' },
+  GW_ERR_SEC_TOKEN_UNRESOLVED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A key reference (SKI, IssuerSerial, thumbprint, KeyIdentifier) that names no known certificate.' },
+  GW_ERR_SEC_CERT_UNTRUSTED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The signing certificate does not chain to a configured trust anchor (signatures, basicConstraints, pathLen, keyUsage).' },
+  GW_ERR_SEC_CERT_EXPIRED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A certificate of the path is expired or not yet valid at the gateway clock.' },
+  GW_ERR_SEC_CERT_REVOKED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A certificate of the path is listed in a configured CRL.' },
+  GW_ERR_SEC_KEY_TOO_WEAK: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'RSA key under 2048 bits or an EC curve below P-256.' },
+  GW_ERR_SEC_DECRYPTION_FAILED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'Any decryption failure (unknown key, OAEP unwrap, GCM tag, CBC padding, plaintext that does not parse): one uniform code.' },
+  GW_ERR_SEC_AUTHENTICATION_FAILED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'UsernameToken with an unknown user, a wrong password, a refused password type or a missing Nonce/Created.' },
+  GW_ERR_SEC_REPLAY: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A signature (Timestamp Created + SignatureValue) or a UsernameToken nonce already accepted within its lifetime.' },
+  GW_ERR_POLICY_SIGNATURE_REQUIRED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The operation requires an X.509 signature and the message has none.' },
+  GW_ERR_POLICY_SIGNED_PARTS: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A part the policy requires to be signed (the Envelope\'s own Body, the Timestamp of the gateway\'s Security header) is not among the nodes the signature verified.' },
+  GW_ERR_POLICY_TIMESTAMP_REQUIRED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The operation requires a Timestamp and the Security header has none.' },
+  GW_ERR_POLICY_ENCRYPTED_PARTS: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A part the policy requires to be encrypted (the Body) arrived in clear, or encrypted data is not covered by a verified signature where the algorithm demands it (AES-CBC).' },
 
   // ── Backend ─────────────────────────────────────────────────────────────────
   GW_ERR_BACKEND_UNAVAILABLE: { fault: 'receiver', http: 502, message: 'Backend service unavailable', when: 'The backend refused the connection, reset it, or its name did not resolve.' },

@@ -1,6 +1,6 @@
 import type { PreparedGateway } from '../bootstrap.ts';
 import { formatWarning } from '../config/warnings.ts';
-import type { XmlLimitsConfig } from '../config/types.ts';
+import type { SecurityConfig, SecurityRequirements, XmlLimitsConfig } from '../config/types.ts';
 
 const limitLabels: Readonly<Record<keyof XmlLimitsConfig, string>> = {
   maxBodyBytes: 'body',
@@ -13,6 +13,32 @@ const limitLabels: Readonly<Record<keyof XmlLimitsConfig, string>> = {
   maxTextLength: 'text node',
   allowComments: 'comments allowed',
 };
+
+function describeRequirements(r: SecurityRequirements): string {
+  const parts = [
+    r.signature ? 'X.509 signature' : 'no signature',
+    r.signedParts.length > 0 ? `signed: ${r.signedParts.join(', ')}` : 'nothing signed',
+    r.encryptedParts.length > 0 ? `encrypted: ${r.encryptedParts.join(', ')}` : '',
+    r.timestamp ? 'Timestamp' : 'no Timestamp',
+  ];
+  return parts.filter(Boolean).join('; ');
+}
+
+function securityLines(sec: SecurityConfig, operations: readonly string[]): string[] {
+  if (sec.mode === 'off') return ['  security off (no WS-Security processing; a mustUnderstand Security header is refused)'];
+  const t = sec.trust;
+  const out = [
+    `  security enforce${sec.actor ? ` (Security header for actor ${sec.actor})` : ''}: ${t.anchors.length} anchor(s), ${t.intermediates.length} intermediate(s), ${t.knownCertificates.length} known certificate(s), ${t.crls.length} CRL(s); decryption ${sec.decryption ? 'configured' : 'none'}; UsernameToken ${sec.usernameToken ? sec.usernameToken.passwordTypes.join('/') : 'not accepted'}`,
+    `    timestamp: Created at most ${sec.timestamp.futureSkewSeconds} s ahead, at most ${sec.timestamp.ttlSeconds} s old, Expires ${sec.timestamp.requireExpires ? 'required' : 'optional'} (+${sec.timestamp.expiresSkewSeconds} s)`,
+  ];
+  for (const op of [...new Set(operations)]) {
+    const r = { ...sec.require, ...(sec.operations[op] ?? {}) };
+    out.push(`    ${op}: ${describeRequirements(r)}`);
+  }
+  if (sec.legacy.length > 0) out.push(`    LEGACY algorithms accepted: ${sec.legacy.join(', ')}`);
+  if (sec.wsdlPolicy === 'superseded') out.push('    the WSDL\'s WS-Policy is NOT enforced: this section replaces it');
+  return out;
+}
 
 /** The human-readable summary `wsgate check` prints: what each service exposes and with which limits. */
 export function renderCheckReport(prepared: PreparedGateway, opts: { workers: number }): string {
@@ -39,6 +65,7 @@ export function renderCheckReport(prepared: PreparedGateway, opts: { workers: nu
       .map(([k, v]) => `${limitLabels[k as keyof XmlLimitsConfig]} ${String(v)}`)
       .join(', ');
     out.push(`  limits ${limits}`);
+    out.push(...securityLines(s.config.security, s.ports.flatMap((p) => p.operations.map((o) => o.name))));
     if (s.config.passThroughHeaders.length > 0) out.push(`  mustUnderstand headers passed to the backend: ${s.config.passThroughHeaders.join(', ')}`);
   }
   const warnings = [...prepared.warnings.map(formatWarning)];

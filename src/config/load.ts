@@ -12,6 +12,7 @@ import { gatewaySchema, serviceSchema } from './schema.ts';
 import type { GatewayDocument, ServiceDocument } from './schema.ts';
 import { displayPath, schemaProblems } from './schema-problems.ts';
 import type { GatewayConfig, SecretRef, ServiceConfig } from './types.ts';
+import { buildSecurity, checkSecurity } from './security.ts';
 import { validateGatewayDocument, validateServiceDocument } from './validate.ts';
 import { readSourceFile } from './yaml-locate.ts';
 import type { SourceFile } from './yaml-locate.ts';
@@ -147,6 +148,7 @@ function buildService(doc: ServiceDocument, file: string, dir: string): ServiceC
     },
     passThroughHeaders: [...doc.passThroughHeaders],
     roles: [...doc.roles],
+    security: buildSecurity(doc.security, dir),
   };
 }
 
@@ -200,7 +202,7 @@ export function loadConfig(gatewayFile: string, opts: LoadOptions = {}): LoadedC
     problems.push(...p);
     if (source.data === undefined) return;
     problems.push(...schemaProblems(source, validateServiceDocument(source.data), serviceSchema));
-    problems.push(...checkService(source, dir));
+    problems.push(...checkService(source, dir), ...checkSecurity(source, dir));
     services.push({ src: source, dir });
   });
   problems.push(...crossServiceProblems(services));

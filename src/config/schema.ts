@@ -19,7 +19,7 @@ export interface SchemaNode {
   readonly default?: unknown;
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly required?: readonly string[];
-  readonly additionalProperties?: boolean;
+  readonly additionalProperties?: boolean | SchemaNode;
   readonly minProperties?: number;
   readonly maxProperties?: number;
   readonly items?: SchemaNode;
@@ -200,6 +200,137 @@ export const gatewaySchema = {
 const limit = (def: number, minimum: number, maximum: number, description: string) =>
   ({ type: 'integer', minimum, maximum, default: def, description }) as const;
 
+
+const secretRef = (description: string) =>
+  ({
+    type: 'object',
+    secret: true,
+    mustBe: '{file: path} or {env: VARIABLE}; secrets are never written inline',
+    description,
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+    properties: {
+      file: { ...fileRef, description: 'File holding the secret; one trailing newline is removed.' },
+      env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', mustBe: 'an environment variable name (letters, digits and _)', description: 'Environment variable holding the secret.' },
+    },
+  }) as const;
+
+const files = (description: string) =>
+  ({ type: 'array', uniqueItems: true, default: [], items: fileRef, description }) as const;
+
+const requirements = (withDefaults: boolean) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    ...(withDefaults ? { default: {} } : {}),
+    description: withDefaults ? 'What every message must carry (operations may add to it).' : 'What messages for this operation must carry, replacing the service-wide value key by key.',
+    properties: {
+      signature: { type: 'boolean', ...(withDefaults ? { default: true } : {}), description: 'An XML signature by a certificate that chains to `trust.anchors`.' },
+      signedParts: {
+        type: 'array',
+        uniqueItems: true,
+        ...(withDefaults ? { default: ['body', 'timestamp'] } : {}),
+        items: { type: 'string', enum: ['body', 'timestamp'] },
+        description: "Parts the signature must cover, by node identity: `body` (the Envelope's own Body), `timestamp` (the Timestamp of the gateway's Security header).",
+      },
+      encryptedParts: {
+        type: 'array',
+        uniqueItems: true,
+        ...(withDefaults ? { default: [] } : {}),
+        items: { type: 'string', enum: ['body'] },
+        description: 'Parts that must arrive encrypted to `decryption.certificate`.',
+      },
+      timestamp: { type: 'boolean', ...(withDefaults ? { default: true } : {}), description: 'A wsu:Timestamp in the Security header.' },
+    },
+  }) as const;
+
+const securitySchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  description: 'WS-Security processing of requests. With `mode: enforce` every request is verified (signatures, trust, timestamps, decryption, replay) before it is forwarded.',
+  properties: {
+    mode: { type: 'string', enum: ['off', 'enforce'], default: 'off', description: '`off`: no WS-Security processing. `enforce`: process the Security header and reject what does not meet `require`.' },
+    actor: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI', description: 'SOAP 1.1 actor / 1.2 role of the Security header meant for the gateway. Default: the header without actor/role.' },
+    wsdlPolicy: {
+      type: 'string',
+      enum: ['refuse', 'superseded'],
+      default: 'refuse',
+      description: '`refuse`: a WSDL that carries WS-Policy stops start-up (it cannot be enforced from the WSDL yet). `superseded`: this section is the enforced contract instead; logged at start-up.',
+    },
+    trust: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Certificates, PEM files. A certificate found in a message is never trusted on its own.',
+      properties: {
+        anchors: files('Trust anchors (root CAs) that signing certificates must chain to.'),
+        intermediates: files('Intermediate CA certificates used to build paths.'),
+        knownCertificates: files('Client certificates that messages reference by SubjectKeyIdentifier, IssuerSerial or thumbprint (they must still chain to an anchor).'),
+        crls: files('Certificate revocation lists (PEM or DER) checked along the path.'),
+      },
+    },
+    decryption: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'certificate'],
+      description: 'The key clients encrypt to.',
+      properties: {
+        key: { ...fileRef, description: 'PEM private key.' },
+        certificate: { ...fileRef, description: 'PEM certificate of the key (clients name it by IssuerSerial, SKI, thumbprint or X509v3 KeyIdentifier).' },
+        passphrase: secretRef('Passphrase of an encrypted PEM key.'),
+      },
+    },
+    timestamp: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Freshness of wsu:Timestamp.',
+      properties: {
+        requireExpires: { type: 'boolean', default: true, description: 'Refuse a Timestamp without Expires.' },
+        futureSkewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'How far Created may be ahead of the gateway clock.' },
+        ttlSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 300, description: 'How old Created may be.' },
+        expiresSkewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'How long after Expires a message is still accepted (clock skew).' },
+      },
+    },
+    usernameToken: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['users'],
+      description: 'Accept wsse:UsernameToken for the users in a credential file.',
+      properties: {
+        users: { ...fileRef, description: 'YAML credential file (see docs): scrypt hashes for PasswordText, secret references for PasswordDigest.' },
+        passwordTypes: { type: 'array', uniqueItems: true, minItems: 1, default: ['digest'], items: { type: 'string', enum: ['text', 'digest'] }, description: 'Accepted password types.' },
+        maxAgeSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300, description: 'How old the token Created may be.' },
+      },
+    },
+    require: requirements(true),
+    operations: {
+      type: 'object',
+      default: {},
+      description: 'Per-operation requirements by WSDL operation name, e.g. `SubmitClaim: {encryptedParts: [body]}`.',
+      additionalProperties: requirements(false),
+    },
+    legacy: {
+      type: 'array',
+      uniqueItems: true,
+      default: [],
+      items: { type: 'string', enum: ['sha1', 'rsa-sha1', 'aes-cbc'] },
+      description: 'Weaker algorithms accepted by opt-in: `sha1` digests, `rsa-sha1` signatures, `aes-cbc` data encryption (only inside a verified signature). Logged at start-up and recorded per message. RSA-1_5 is never accepted.',
+    },
+    replay: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Replay detection (signature and nonce cache).',
+      properties: {
+        maxEntries: { type: 'integer', minimum: 1000, maximum: 10_000_000, default: 100_000, description: 'Entries held in memory per worker.' },
+      },
+    },
+  },
+} as const;
+
 export const serviceSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://wsgate.dev/schema/service.json',
@@ -309,5 +440,6 @@ export const serviceSchema = {
       items: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI' },
       description: 'SOAP actors/roles the gateway acts as, besides none, next and ultimateReceiver.',
     },
+    security: securitySchema,
   },
 } as const satisfies SchemaNode;

@@ -77,6 +77,41 @@ export interface PortConfig {
   readonly backendUrl?: string;
 }
 
+export type LegacyOption = 'sha1' | 'rsa-sha1' | 'aes-cbc';
+export type SignedPart = 'body' | 'timestamp';
+
+/** What a message must carry; service-wide in `security.require`, per operation in `security.operations`. */
+export interface SecurityRequirements {
+  /** An X.509 signature by a trusted certificate. */
+  readonly signature: boolean;
+  readonly signedParts: readonly SignedPart[];
+  readonly encryptedParts: readonly 'body'[];
+  readonly timestamp: boolean;
+}
+
+export interface SecurityConfig {
+  /** `off`: no WS-Security processing (a mustUnderstand Security header is then a MustUnderstand fault). */
+  readonly mode: 'off' | 'enforce';
+  /** The actor/role URI of the Security header meant for the gateway; absent = the header without actor/role. */
+  readonly actor?: string;
+  /** `refuse` (default): a WSDL with WS-Policy stops start-up. `superseded`: this section states the contract instead (logged). */
+  readonly wsdlPolicy: 'refuse' | 'superseded';
+  readonly trust: {
+    readonly anchors: readonly string[];
+    readonly intermediates: readonly string[];
+    readonly knownCertificates: readonly string[];
+    readonly crls: readonly string[];
+  };
+  readonly decryption?: { readonly key: string; readonly certificate: string; readonly passphrase?: SecretRef };
+  readonly timestamp: { readonly requireExpires: boolean; readonly futureSkewSeconds: number; readonly ttlSeconds: number; readonly expiresSkewSeconds: number };
+  readonly usernameToken?: { readonly users: string; readonly passwordTypes: readonly ('text' | 'digest')[]; readonly maxAgeSeconds: number };
+  readonly require: SecurityRequirements;
+  readonly operations: Readonly<Record<string, Partial<SecurityRequirements>>>;
+  /** Weaker algorithms this service accepts; each is logged at start-up and recorded per message. */
+  readonly legacy: readonly LegacyOption[];
+  readonly replay: { readonly maxEntries: number };
+}
+
 export interface ServiceConfig {
   /** The service.yaml file (absolute). */
   readonly file: string;
@@ -95,4 +130,5 @@ export interface ServiceConfig {
   readonly passThroughHeaders: readonly string[];
   /** SOAP actors/roles (besides none/next/ultimateReceiver) that the gateway acts as. */
   readonly roles: readonly string[];
+  readonly security: SecurityConfig;
 }

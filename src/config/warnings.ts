@@ -14,7 +14,9 @@ export type ConfigWarningCode =
   | 'limits-raised'
   | 'admin-not-loopback'
   | 'plain-http'
-  | 'secret-file-permissions';
+  | 'secret-file-permissions'
+  | 'legacy-algorithm'
+  | 'wsdl-policy-superseded';
 
 export interface ConfigWarning {
   readonly code: ConfigWarningCode;
@@ -60,6 +62,21 @@ function raisedLimits(limits: XmlLimitsConfig): string[] {
   return raised;
 }
 
+/** Every security opt-in weaker than the default, so `check` and the start-up log show it. */
+function securityWarnings(config: LoadedConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  for (const svc of config.services) {
+    const sec = svc.security;
+    for (const opt of sec.legacy) {
+      out.push({ code: 'legacy-algorithm', file: svc.file, path: '/security/legacy', message: `service ${svc.name} accepts the weak algorithm option '${opt}' (legacy opt-in); every message that uses it is marked in its record` });
+    }
+    if (sec.wsdlPolicy === 'superseded') {
+      out.push({ code: 'wsdl-policy-superseded', file: svc.file, path: '/security/wsdlPolicy', message: `service ${svc.name}: the WS-Policy in ${svc.wsdl} is NOT enforced; the security section of this file is the enforced contract` });
+    }
+  }
+  return out;
+}
+
 export function collectWarnings(config: LoadedConfig): ConfigWarning[] {
   const { gateway: gw, services } = config;
   const out: ConfigWarning[] = [];
@@ -84,7 +101,18 @@ export function collectWarnings(config: LoadedConfig): ConfigWarning[] {
       }
     }
   }
-  for (const s of services) referenced.push({ file: s.file, path: '/wsdl', target: s.wsdl });
+  for (const s of services) {
+    referenced.push({ file: s.file, path: '/wsdl', target: s.wsdl });
+    const sec = s.security;
+    for (const key of ['anchors', 'intermediates', 'knownCertificates', 'crls'] as const) {
+      sec.trust[key].forEach((target, i) => referenced.push({ file: s.file, path: `/security/trust/${key}/${i}`, target }));
+    }
+    if (sec.decryption) {
+      referenced.push({ file: s.file, path: '/security/decryption/key', target: sec.decryption.key });
+      referenced.push({ file: s.file, path: '/security/decryption/certificate', target: sec.decryption.certificate });
+    }
+    if (sec.usernameToken) referenced.push({ file: s.file, path: '/security/usernameToken/users', target: sec.usernameToken.users });
+  }
   for (const r of referenced) {
     const marker = testOnlyMarker(r.target);
     if (marker !== undefined) {
@@ -107,5 +135,6 @@ export function collectWarnings(config: LoadedConfig): ConfigWarning[] {
       out.push({ code: 'limits-raised', file: s.file, path: '/limits', message: `service '${s.name}' raises limits above the defaults: ${raised.join(', ')}` });
     }
   }
+  out.push(...securityWarnings(config));
   return out;
 }

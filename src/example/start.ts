@@ -1,7 +1,8 @@
 /**
  * `npm start`: the example backend on 127.0.0.1:8081, the gateway with wsdl/gateway.yaml in front of
- * it, and a banner with ready-to-paste requests. SIGINT/SIGTERM stop both (a second signal exits at
- * once).
+ * it, and a banner with ready-to-paste requests: signed ones through src/example/client.ts (the
+ * service requires a signed Body + Timestamp) and an unsigned sample with the fault it gets.
+ * SIGINT/SIGTERM stop both (a second signal exits at once).
  */
 import { startGateway } from '../server.ts';
 import { startExampleBackend } from './backend.ts';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorCode, ErrorDetail, SoapVersion } from '../errors.ts';
+import type { SecuritySummary } from '../security/summary.ts';
 
 /** The TLS client certificate presented on the connection (only when the handshake verified it). */
 export interface TlsClientInfo {
@@ -51,6 +52,10 @@ export interface ExchangeTrace {
   bytesOut: number;
   readonly requestSha256: string;
   encoding: string | undefined;
+  /** What WS-Security established (no secrets): for logs and the audit record. */
+  security: SecuritySummary | undefined;
+  /** Header blocks removed before forwarding (consumed or not verified), as Clark names. */
+  droppedHeaders: readonly string[] | undefined;
   /** The verified TLS client certificate, when mutual TLS presented one. */
   readonly tlsClient: { readonly fingerprint256: string; readonly subject: string; readonly issuer: string } | undefined;
 }

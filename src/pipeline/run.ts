@@ -9,6 +9,13 @@ import { buildFault } from '../soap/fault.ts';
 import { readSoapActionHeader, readSoapMediaType } from '../soap/media-type.ts';
 import { MustUnderstandError, checkMustUnderstand } from '../soap/must-understand.ts';
 import { parseXml } from '../xml/parse.ts';
+import type { Clock } from '../clock.ts';
+import { enforceRequirements, requirementsFor } from '../policy/requirements.ts';
+import { processSecurity } from '../security/engine.ts';
+import { stripForForwarding } from '../security/forward.ts';
+import { checkReplay } from '../security/replay-check.ts';
+import type { SecurityRuntime } from '../security/runtime.ts';
+import { summarizeFacts } from '../security/summary.ts';
 import type { ExchangeResult, ExchangeTrace, InboundRequest } from './exchange.ts';
 
 /** Everything a request needs that was decided at start-up. */
@@ -16,6 +23,9 @@ export interface PipelineContext {
   readonly service: CompiledService;
   readonly port: CompiledPort;
   readonly backend: BackendAdapter;
+  readonly clock: Clock;
+  /** WS-Security runtime of the service; undefined when `security.mode` is off. */
+  readonly security: SecurityRuntime | undefined;
 }
 
 function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
@@ -38,8 +48,19 @@ function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
     bytesOut: 0,
     requestSha256: createHash('sha256').update(req.body).digest('hex'),
     encoding: undefined,
+    security: undefined,
+    droppedHeaders: undefined,
     tlsClient: req.tlsClient ? { fingerprint256: req.tlsClient.fingerprint256, subject: req.tlsClient.subject, issuer: req.tlsClient.issuer } : undefined,
   };
+}
+
+async function timedAsync<T>(trace: ExchangeTrace, stage: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    trace.stages.push({ stage, ms: performance.now() - t0 });
+  }
 }
 
 function timed<T>(trace: ExchangeTrace, stage: string, fn: () => T): T {
@@ -72,12 +93,30 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
     trace.operation = dispatched.operation.name;
     trace.action = dispatched.action;
     trace.dispatchedBy = dispatched.by;
-    // 4-8 (WS-Security, trust, policy, identity, throttling) run here as they land; until then an
-    // encrypted Body cannot be read and is refused by the Body check below.
-    if (!dispatched.bodyChecked) timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));
+    // The SOAP processing model: mandatory headers for the gateway must be understood before any is processed.
     timed(trace, 'headers', () => checkMustUnderstand(envelope, port));
+    let forwardEnvelope = envelope;
+    let modified = false;
+    const security = ctx.security;
+    if (security !== undefined) {
+      // 4. WS-Security processing (decrypts in place), 5. trust (inside the signature processor).
+      const facts = await timedAsync(trace, 'security', () => processSecurity(envelope, port, security, ctx.clock));
+      trace.security = summarizeFacts(facts);
+      // Decryption changed the Body: its shape and the dispatched operation are checked again.
+      forwardEnvelope = timed(trace, 'envelope-after-security', () => readEnvelope(parsed.doc, port.version));
+      if (!dispatched.bodyChecked || facts.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
+      // 6. policy, on the facts, by node identity.
+      timed(trace, 'policy', () => enforceRequirements(facts, forwardEnvelope, requirementsFor(security.config, dispatched.operation.name)));
+      // Replay last: only messages that passed everything else are remembered.
+      await timedAsync(trace, 'replay', () => checkReplay(facts, security, ctx.clock));
+      trace.droppedHeaders = stripForForwarding(forwardEnvelope, facts, port);
+      modified = true;
+    } else if (!dispatched.bodyChecked) {
+      // Without WS-Security an encrypted Body cannot be read, so it cannot match the operation.
+      timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));
+    }
     // 9. backend: forward the checked envelope.
-    const body = parsed.encoding === 'utf-8' ? req.body : Buffer.from(`<?xml version="1.0" encoding="utf-8"?>${new XMLSerializer().serializeToString(envelope.root)}`, 'utf8');
+    const body = parsed.encoding === 'utf-8' && !modified ? req.body : Buffer.from(`<?xml version="1.0" encoding="utf-8"?>${new XMLSerializer().serializeToString(forwardEnvelope.root)}`, 'utf8');
     const t0 = performance.now();
     try {
       const res = await ctx.backend.forward({

@@ -10,8 +10,8 @@ export interface EndpointDeps {
   readonly clock: Clock;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  /** Rendered ?wsdl / ?xsd documents of this endpoint: key 'wsdl' (main), 'wsdl=N', 'xsd=N'. */
-  readonly published: ReadonlyMap<string, string>;
+  /** Rendered ?wsdl / ?xsd documents of this endpoint: key 'wsdl' (main), 'wsdl=N', 'xsd=N' (rendered once, on first use, when the bound address is known). */
+  readonly published: () => ReadonlyMap<string, string>;
 }
 
 /** The route config Fastify carries for our endpoints (read by the error handler). */
@@ -88,9 +88,9 @@ export function registerEndpoint(app: FastifyInstance, ctx: PipelineContext, dep
       let doc: string | undefined;
       if (key.length === 1 && key[0] === 'wsdl') {
         const n = Object.values(query)[0];
-        doc = deps.published.get(n ? `wsdl=${n}` : 'wsdl');
+        doc = deps.published().get(n ? `wsdl=${n}` : 'wsdl');
       } else if (key.length === 1 && key[0] === 'xsd') {
-        doc = deps.published.get(`xsd=${Object.values(query)[0] ?? ''}`);
+        doc = deps.published().get(`xsd=${Object.values(query)[0] ?? ''}`);
       }
       if (doc === undefined) return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found: use ?wsdl, ?wsdl=N or ?xsd=N\n');
       return reply.code(200).header('content-type', 'text/xml; charset=utf-8').header('cache-control', 'no-cache').send(doc);

@@ -1,12 +1,17 @@
 import type { ServiceConfig } from '../config/types.ts';
 import type { ConfigProblem } from '../config/problems.ts';
+import type { SecurityRuntime } from '../security/runtime.ts';
 import { WSA_NS } from '../soap/namespaces.ts';
+import { NS_WSSE } from '../xml/ns.ts';
 import type { QName, WsdlModel, WsdlOperation, WsdlServiceModel } from '../wsdl/types.ts';
 import type { CompiledPort, CompiledService } from './compiled.ts';
 
 const clark = (q: QName): string => `{${q.ns}}${q.local}`;
 
 /** Headers the gateway itself processes: wsa:Action takes part in dispatch. */
+/** The gateway processes the Security header addressed to it when WS-Security is enforced. */
+const WSSE_SECURITY = `{${NS_WSSE}}Security`;
+
 const GATEWAY_UNDERSTOOD: readonly string[] = WSA_NS.map((ns) => `{${ns}}Action`);
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -36,7 +41,7 @@ function pickService(config: ServiceConfig, wsdl: WsdlModel, problems: ConfigPro
 }
 
 /** Binds a service's configuration to its WSDL model; collects every problem instead of stopping at the first. */
-export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems: ConfigProblem[]): CompiledService | undefined {
+export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems: ConfigProblem[], security?: SecurityRuntime): CompiledService | undefined {
   const service = pickService(config, wsdl, problems);
   if (!service) return undefined;
   const ports: CompiledPort[] = [];
@@ -65,10 +70,11 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
         operations: wsdlPort.operations,
         byAction,
         byBody,
-        understoodHeaders: new Set([...GATEWAY_UNDERSTOOD, ...config.passThroughHeaders]),
+        understoodHeaders: new Set([...GATEWAY_UNDERSTOOD, ...(config.security.mode === 'enforce' ? [WSSE_SECURITY] : []), ...config.passThroughHeaders]),
+        passThroughHeaders: new Set(config.passThroughHeaders),
         roles: new Set(config.roles),
       }),
     );
   });
-  return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports) });
+  return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports), security });
 }

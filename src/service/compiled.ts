@@ -1,5 +1,6 @@
 import type { ServiceConfig } from '../config/types.ts';
 import type { SoapVersion } from '../errors.ts';
+import type { SecurityRuntime } from '../security/runtime.ts';
 import type { WsdlModel, WsdlOperation, WsdlPort } from '../wsdl/types.ts';
 
 /** One exposed endpoint: a WSDL port at a gateway path, with its dispatch indexes. Immutable. */
@@ -16,6 +17,8 @@ export interface CompiledPort {
   readonly byBody: ReadonlyMap<string, readonly WsdlOperation[]>;
   /** Header blocks (Clark names) the gateway or the backend understands. */
   readonly understoodHeaders: ReadonlySet<string>;
+  /** Header blocks (Clark names) the service declares the backend handles: forwarded even when unsigned. */
+  readonly passThroughHeaders: ReadonlySet<string>;
   /** Actor/role URIs the gateway acts as, besides none/next/ultimate receiver. */
   readonly roles: ReadonlySet<string>;
 }
@@ -26,4 +29,6 @@ export interface CompiledService {
   readonly config: ServiceConfig;
   readonly wsdl: WsdlModel;
   readonly ports: readonly CompiledPort[];
+  /** WS-Security material and settings; undefined when `security.mode` is off. */
+  readonly security: SecurityRuntime | undefined;
 }

@@ -1,7 +1,9 @@
 import { SaxesParser } from 'saxes';
-import type { SaxesAttributeNSIncomplete, SaxesStartTagNS, XMLDecl } from 'saxes';
+import type { SaxesAttributeNSIncomplete, SaxesStartTagNS, SaxesTagNS, XMLDecl } from 'saxes';
+import type { Document } from '@xmldom/xmldom';
 import { GatewayError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
+import { DomBuilder } from './dom-builder.ts';
 import type { ParsedXml, XmlLimits } from './types.ts';
 
 export type PrescanStats = ParsedXml['stats'];
@@ -15,7 +17,16 @@ export type PrescanStats = ParsedXml['stats'];
 export function prescanXml(text: string, limits: XmlLimits): PrescanStats {
   rejectPrologDoctype(text);
   rejectForbiddenCharacters(text);
-  return new LimitScanner(limits).scan(text);
+  return new LimitScanner(limits, undefined).scan(text);
+}
+
+/** The same scan, building the DOM from its events in the same pass (see dom-builder.ts). */
+export function scanToDom(text: string, limits: XmlLimits): { stats: PrescanStats; doc: Document } {
+  rejectPrologDoctype(text);
+  rejectForbiddenCharacters(text);
+  const builder = new DomBuilder();
+  const stats = new LimitScanner(limits, builder).scan(text);
+  return { stats, doc: builder.doc };
 }
 
 type Parser = SaxesParser<{ xmlns: true; position: true; forceXMLVersion: true; defaultXMLVersion: '1.0' }>;
@@ -30,9 +41,12 @@ class LimitScanner {
   private attributes = 0;
   private nsDeclarations = 0;
   private textRun = 0;
+  private readonly builder: DomBuilder | undefined;
+  private source = '';
 
-  constructor(limits: XmlLimits) {
+  constructor(limits: XmlLimits, builder: DomBuilder | undefined) {
     this.limits = limits;
+    this.builder = builder;
     this.parser = new SaxesParser({ xmlns: true, position: true, forceXMLVersion: true, defaultXMLVersion: '1.0' });
     const p = this.parser;
     createHandlerSlots(p);
@@ -41,18 +55,27 @@ class LimitScanner {
     p.on('processinginstruction', (pi) =>
       this.fail('GW_ERR_XML_PROCESSING_INSTRUCTION', `processing instruction <?${clip(pi.target)}?> ${this.at()}`),
     );
-    p.on('comment', () => this.onComment());
+    p.on('comment', (c) => this.onComment(c));
     p.on('opentagstart', (tag) => this.onOpenTagStart(tag));
     p.on('attribute', (attr) => this.onAttribute(attr));
+    if (builder !== undefined) p.on('opentag', (tag) => builder.openTag(tag as SaxesTagNS));
     p.on('closetag', () => {
       this.depth--;
       this.textRun = 0;
+      this.builder?.closeTag();
     });
-    p.on('text', (t) => this.onCharacterData(t.length));
-    p.on('cdata', (t) => this.onCharacterData(t.length));
+    p.on('text', (t) => {
+      this.onCharacterData(t.length);
+      this.builder?.text(t);
+    });
+    p.on('cdata', (t) => {
+      this.onCharacterData(t.length);
+      this.builder?.cdata(t);
+    });
   }
 
   scan(text: string): PrescanStats {
+    this.source = text;
     try {
       this.parser.write(text).close();
     } catch (err) {
@@ -69,12 +92,14 @@ class LimitScanner {
     if (decl.version !== '1.0') {
       this.fail('GW_ERR_XML_MALFORMED', `XML version ${JSON.stringify(clip(decl.version ?? ''))} is not 1.0 ${this.at()}`);
     }
+    this.builder?.declaration(this.source);
   }
 
-  private onComment(): void {
+  private onComment(data: string): void {
     if (!this.limits.allowComments) this.fail('GW_ERR_XML_COMMENT', `comment ${this.at()} (allowComments is false)`);
     this.textRun = 0;
     this.countNode('comment');
+    this.builder?.comment(data);
   }
 
   private onOpenTagStart(tag: SaxesStartTagNS): void {
@@ -146,6 +171,7 @@ interface SaxesHandlerSlots {
   piHandler: unknown;
   commentHandler: unknown;
   openTagStartHandler: unknown;
+  openTagHandler: unknown;
   attributeHandler: unknown;
   closeTagHandler: unknown;
   textHandler: unknown;
@@ -165,6 +191,7 @@ function createHandlerSlots(parser: object): void {
   slots.piHandler = undefined;
   slots.commentHandler = undefined;
   slots.openTagStartHandler = undefined;
+  slots.openTagHandler = undefined;
   slots.attributeHandler = undefined;
   slots.closeTagHandler = undefined;
   slots.textHandler = undefined;

@@ -6,6 +6,17 @@ import type { CompiledPort, CompiledService } from '../../src/service/compiled.t
 import { loadWsdl } from '../../src/wsdl/load.ts';
 import { defaultXmlLimits } from '../../src/xml/parse.ts';
 
+export const noSecurity: ServiceConfig['security'] = {
+  mode: 'off',
+  wsdlPolicy: 'refuse',
+  trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
+  timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
+  require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true },
+  operations: {},
+  legacy: [],
+  replay: { maxEntries: 100_000 },
+};
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const claimsWsdl = join(repoRoot, 'test', 'fixtures', 'interop', 'wsdl', 'ClaimsService.wsdl');
 
@@ -22,6 +33,7 @@ export function compileForTest(wsdlPath: string, ports: { wsdlPort: string; path
     limits: { maxBodyBytes: 1 << 20, ...defaultXmlLimits },
     passThroughHeaders: [],
     roles: [],
+    security: noSecurity,
     ...extra,
   };
   const problems: { message: string }[] = [];

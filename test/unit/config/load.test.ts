@@ -66,6 +66,16 @@ describe('loadConfig: a valid gateway with two services', () => {
       },
       passThroughHeaders: [],
       roles: [],
+      security: {
+        mode: 'off',
+        wsdlPolicy: 'refuse',
+        trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
+        timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
+        require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true },
+        operations: {},
+        legacy: [],
+        replay: { maxEntries: 100_000 },
+      },
     });
   });
 

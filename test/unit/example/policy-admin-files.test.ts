@@ -97,12 +97,20 @@ describe('service.yaml and gateway.yaml', () => {
       ],
       backend: { type: 'soap', url: `http://127.0.0.1:8081${BACKEND_PATHS['1.1']}`, connectTimeoutMs: 2000, responseTimeoutMs: 15000 },
       limits: { maxBodyBytes: 1048576 },
+      security: {
+        mode: 'enforce',
+        trust: { anchors: ['../../certs/demo-ca.pem'] },
+        require: { signature: true, signedParts: ['body', 'timestamp'], timestamp: true },
+      },
     });
   });
 
-  it("the gateway's own loader accepts the demo configuration, without warnings", () => {
+  it("the gateway's own loader accepts the demo configuration; at most TEST-ONLY warnings about the demo CA", () => {
     const prepared = prepareGateway(DEMO_GATEWAY_FILE, {});
-    expect(prepared.warnings).toEqual([]);
+    // The trust anchor is the public demo CA (certs/ is marked TEST-ONLY): warning about it is intended.
+    expect(prepared.warnings.filter((w) => w.code !== 'test-only-material')).toEqual([]);
+    for (const w of prepared.warnings) expect(w.message).toContain(join('certs', 'demo-ca.pem'));
+    expect(prepared.services[0]?.config.security.mode).toBe('enforce');
     const ports = prepared.services.flatMap((s) => s.ports.map((p) => [s.name, p.path, p.version, p.backendUrl.href, p.operations.length]));
     expect(ports).toEqual([
       ['policy-admin', GATEWAY_PATHS['1.1'], '1.1', `http://127.0.0.1:8081${BACKEND_PATHS['1.1']}`, 4],

@@ -1,0 +1,107 @@
+/** The pass-through benchmark's tables and its verdict against the acceptance targets. */
+import type { CpuShare } from './cpu-usage.ts';
+import type { OpenLoopResult } from './open-loop.ts';
+import type { LoadResult } from './passthrough-load.ts';
+
+export const TARGETS = { minRatio1KB: 0.6, maxAddedP99Ms: 5 } as const;
+
+export interface Phase<T> {
+  readonly result: T;
+  readonly cpu: CpuShare;
+}
+
+export interface SizeResult {
+  readonly label: string;
+  readonly direct: Phase<LoadResult>;
+  readonly gateway: Phase<LoadResult>;
+  readonly rate: number;
+  readonly directAtRate: Phase<OpenLoopResult>;
+  readonly gatewayAtRate: Phase<OpenLoopResult>;
+}
+
+export interface ReportSettings {
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly openConnections: number;
+  readonly openWarmupSeconds: number;
+}
+
+const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+const num = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+const pct = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? `${Math.round(v)}` : 'n/a');
+/** Text columns (the first `left`) left-aligned, numbers right-aligned. */
+const pad = (cells: readonly string[], widths: readonly number[], left = 1): string =>
+  cells.map((c, i) => (i < left ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+
+const cpuCells = (cpu: CpuShare): string[] => [
+  pct(cpu.processes.get('loadgen')),
+  pct(cpu.processes.get('gateway')),
+  pct(cpu.processes.get('backend')),
+  pct(cpu.others),
+  pct(cpu.machineBusy),
+];
+const CPU_HEADINGS = ['gen %', 'gw %', 'be %', 'other %', 'busy %'];
+const CPU_WIDTHS = [6, 5, 5, 7, 6];
+
+function saturationTable(results: readonly SizeResult[], s: ReportSettings): string[] {
+  const w = [8, 9, 9, 9, 9, 7, ...CPU_WIDTHS];
+  const lines = [`Saturation (autocannon, closed loop): ${s.connections} connections, ${s.durationSeconds} s per run`];
+  lines.push(pad(['size', 'path', 'req/s', 'p50 ms', 'p99 ms', 'failed', ...CPU_HEADINGS], w, 2));
+  for (const r of results) {
+    for (const [path, x] of [['direct', r.direct], ['gateway', r.gateway]] as const) {
+      lines.push(pad([r.label, path, num(x.result.requestsPerSecond), ms(x.result.p50), ms(x.result.p99), num(x.result.failures), ...cpuCells(x.cpu)], w, 2));
+    }
+    const [d, g] = [r.direct.result, r.gateway.result];
+    lines.push(pad(['', 'gw/direct', ratio(g.requestsPerSecond, d.requestsPerSecond), ratio(g.p50, d.p50), ratio(g.p99, d.p99)], w, 2));
+  }
+  return lines;
+}
+
+function openLoopTable(results: readonly SizeResult[], s: ReportSettings): string[] {
+  const w = [8, 9, 6, 8, 8, 8, 8, 6, 8, ...CPU_WIDTHS];
+  const lines = [
+    `Open loop at half the gateway's saturating rate (undici Pool, ${s.openConnections} connections, ${s.openWarmupSeconds} s warm-up + ${s.durationSeconds} s per run):`,
+    `one request every 1000/R ms whatever the earlier ones did; latency from the scheduled send time to the`,
+    `end of the response (so queueing behind a stall is counted); lag p99 = how late this process sent`,
+  ];
+  lines.push(pad(['size', 'path', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'failed', 'lag p99', ...CPU_HEADINGS], w, 2));
+  for (const r of results) {
+    for (const [path, x] of [['direct', r.directAtRate], ['gateway', r.gatewayAtRate]] as const) {
+      const l = x.result.latency;
+      lines.push(pad([r.label, path, num(r.rate), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max), num(x.result.failures), ms(x.result.sendLag.p99), ...cpuCells(x.cpu)], w, 2));
+    }
+    const [d, g] = [r.directAtRate.result.latency, r.gatewayAtRate.result.latency];
+    lines.push(pad(['', 'added', '', ms(g.p50 - d.p50), ms(g.p90 - d.p90), ms(g.p99 - d.p99), ms(g.max - d.max)], w, 2));
+  }
+  return lines;
+}
+
+function verdict(results: readonly SizeResult[]): string[] {
+  const lines = ['Targets'];
+  const small = results.find((r) => r.label === '1 KB');
+  if (small) {
+    const v = small.gateway.result.requestsPerSecond / small.direct.result.requestsPerSecond;
+    lines.push(`  1 KB gw/direct req/s ${v.toFixed(2)} (target >= ${TARGETS.minRatio1KB}): ${v >= TARGETS.minRatio1KB ? 'met' : 'NOT met'}`);
+  }
+  for (const r of results) {
+    const added = r.gatewayAtRate.result.latency.p99 - r.directAtRate.result.latency.p99;
+    const ok = Number.isFinite(added) && added <= TARGETS.maxAddedP99Ms;
+    lines.push(`  ${r.label} added p99 at ${num(r.rate)} req/s: ${ms(added)} ms (target <= ${TARGETS.maxAddedP99Ms} ms): ${ok ? 'met' : 'NOT met'}`);
+  }
+  return lines;
+}
+
+export function report(results: readonly SizeResult[], settings: ReportSettings): string {
+  return [
+    ...saturationTable(results, settings),
+    '',
+    ...openLoopTable(results, settings),
+    '',
+    'CPU columns: % of one core used over the run by the load generator (this process), the gateway, the',
+    'backend and everything else on the machine (other), and how busy all CPUs were (busy, % of all of them).',
+    'The three processes share the same CPUs; a run with a large "other" was disturbed by unrelated work.',
+    '',
+    ...verdict(results),
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import type { ConfigProblem } from './problems.ts';
+import type { SecurityConfig, SecurityRequirements } from './types.ts';
+import { isRec, problemAt, str, strings, unreadableFile } from './checks.ts';
+import type { SourceFile } from './yaml-locate.ts';
+
+type SecurityDocument = SecurityConfig;
+
+/** The validated `security` section with every path resolved against the service directory. */
+export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfig {
+  const abs = (p: string): string => resolve(dir, p);
+  const req = (r: Partial<SecurityRequirements>): Partial<SecurityRequirements> => ({
+    ...(r.signature !== undefined ? { signature: r.signature } : {}),
+    ...(r.signedParts !== undefined ? { signedParts: [...r.signedParts] } : {}),
+    ...(r.encryptedParts !== undefined ? { encryptedParts: [...r.encryptedParts] } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+  });
+  return {
+    mode: doc.mode,
+    ...(doc.actor !== undefined ? { actor: doc.actor } : {}),
+    wsdlPolicy: doc.wsdlPolicy,
+    trust: {
+      anchors: doc.trust.anchors.map(abs),
+      intermediates: doc.trust.intermediates.map(abs),
+      knownCertificates: doc.trust.knownCertificates.map(abs),
+      crls: doc.trust.crls.map(abs),
+    },
+    ...(doc.decryption !== undefined
+      ? {
+          decryption: {
+            key: abs(doc.decryption.key),
+            certificate: abs(doc.decryption.certificate),
+            ...(doc.decryption.passphrase !== undefined
+              ? { passphrase: 'file' in doc.decryption.passphrase ? { file: abs(doc.decryption.passphrase.file) } : { env: doc.decryption.passphrase.env } }
+              : {}),
+          },
+        }
+      : {}),
+    timestamp: { ...doc.timestamp },
+    ...(doc.usernameToken !== undefined
+      ? { usernameToken: { users: abs(doc.usernameToken.users), passwordTypes: [...doc.usernameToken.passwordTypes], maxAgeSeconds: doc.usernameToken.maxAgeSeconds } }
+      : {}),
+    require: req(doc.require) as SecurityRequirements,
+    operations: Object.fromEntries(Object.entries(doc.operations).map(([k, v]) => [k, req(v)])),
+    legacy: [...doc.legacy],
+    replay: { maxEntries: doc.replay.maxEntries },
+  };
+}
+
+/** Files of the security section must exist; an enforcing service needs trust anchors. */
+export function checkSecurity(src: SourceFile, dir: string): ConfigProblem[] {
+  const data = src.data;
+  if (!isRec(data) || !isRec(data['security'])) return [];
+  const sec = data['security'];
+  const out: ConfigProblem[] = [];
+  const fileAt = (pointer: string, value: unknown): void => {
+    const p = str(value);
+    if (p === undefined) return;
+    const why = unreadableFile(resolve(dir, p));
+    if (why !== undefined) out.push(problemAt(src, pointer, `file ${why}`));
+  };
+  if (isRec(sec['trust'])) {
+    for (const key of ['anchors', 'intermediates', 'knownCertificates', 'crls']) {
+      strings(sec['trust'][key]).forEach((f, i) => fileAt(`/security/trust/${key}/${i}`, f));
+    }
+  }
+  if (isRec(sec['decryption'])) {
+    fileAt('/security/decryption/key', sec['decryption']['key']);
+    fileAt('/security/decryption/certificate', sec['decryption']['certificate']);
+  }
+  if (isRec(sec['usernameToken'])) fileAt('/security/usernameToken/users', sec['usernameToken']['users']);
+  if (sec['mode'] === 'enforce') {
+    const anchors = isRec(sec['trust']) ? strings(sec['trust']['anchors']) : [];
+    if (anchors.length === 0) out.push(problemAt(src, '/security/trust/anchors', 'security.mode enforce needs at least one trust anchor (a PEM CA certificate) to verify signatures against'));
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import type { X509Certificate } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
+
+/** How a certificate was named in the message (WSS X.509 Token Profile 1.1 §3.2, XML-DSig §4.4.4). */
+export type CertReferenceKind = 'bst-direct' | 'keyid-x509v3' | 'keyid-ski' | 'keyid-thumbprint' | 'issuer-serial' | 'embedded-x509';
+
+/** A certificate resolved from the message or the known-certificate store — not yet trusted. */
+export interface ResolvedCert {
+  readonly cert: X509Certificate;
+  readonly reference: CertReferenceKind;
+  /** The BinarySecurityToken element when the certificate travelled in one. */
+  readonly token: Element | undefined;
+}
+
+/** A certificate whose path to a trust anchor was validated at the gateway clock. */
+export interface TrustedCert {
+  readonly cert: X509Certificate;
+  /** Leaf first, anchor last. */
+  readonly path: readonly X509Certificate[];
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+}
+
+export interface SignedReference {
+  /** The element the Reference digested, bound by node identity (never by Id string alone). */
+  readonly node: Element;
+  readonly uri: string;
+  readonly digestMethod: string;
+  readonly transforms: readonly string[];
+}
+
+export interface TimestampResult {
+  readonly kind: 'timestamp';
+  readonly element: Element;
+  readonly created: Date;
+  readonly expires: Date | undefined;
+}
+
+export interface UsernameTokenResult {
+  readonly kind: 'usernameToken';
+  readonly element: Element;
+  readonly username: string;
+  readonly passwordType: 'text' | 'digest';
+  readonly nonce: string | undefined;
+  readonly created: Date | undefined;
+}
+
+export interface BinarySecurityTokenResult {
+  readonly kind: 'binarySecurityToken';
+  readonly element: Element;
+  readonly cert: X509Certificate;
+}
+
+export interface SignatureResult {
+  readonly kind: 'signature';
+  readonly element: Element;
+  readonly signatureMethod: string;
+  readonly canonicalization: string;
+  readonly signer: TrustedCert;
+  readonly signerReference: CertReferenceKind;
+  readonly references: readonly SignedReference[];
+  /** SHA-256 (hex) of the SignatureValue bytes. */
+  readonly signatureValueDigest: string;
+  /**
+   * SHA-256 (hex) of the canonical SignedInfo: the replay-cache key. Keyed on what was signed, not
+   * on the signature bytes, so a re-encoded signature (ECDSA s → n−s) is still a replay.
+   */
+  readonly signedInfoDigest: string;
+}
+
+export interface DecryptionResult {
+  readonly kind: 'decryption';
+  /** The EncryptedKey (or EncryptedData) element that was processed. */
+  readonly element: Element;
+  readonly keyTransport: string | undefined;
+  readonly dataAlgorithm: string;
+  /** What was encrypted: the Body content, a whole element, or a header (wsse11:EncryptedHeader). */
+  readonly target: 'content' | 'element' | 'header';
+  /** The element whose content was replaced (Content), or the elements that replaced EncryptedData (Element). */
+  readonly decrypted: readonly Element[];
+}
+
+export type ProcessingResult = TimestampResult | UsernameTokenResult | BinarySecurityTokenResult | SignatureResult | DecryptionResult;
+
+/** What the WS-Security stage established about a message: consumed by policy, identity and audit. */
+export interface SecurityFacts {
+  /** The wsse:Security header the gateway processed (undefined when there was none). */
+  readonly header: Element | undefined;
+  readonly results: readonly ProcessingResult[];
+  readonly timestamp: TimestampResult | undefined;
+  readonly signatures: readonly SignatureResult[];
+  /** Every element covered by a verified signature, by node identity. */
+  readonly signedElements: ReadonlySet<Element>;
+  readonly decryptions: readonly DecryptionResult[];
+  readonly usernameTokens: readonly UsernameTokenResult[];
+  /** Weaker-than-default options that this message actually used (e.g. 'aes-cbc', 'sha1-digest'). */
+  readonly legacyUsed: readonly string[];
+}

@@ -1,0 +1,85 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './ports.ts';
+
+export const interopDir = join(repoRoot, 'test', 'fixtures', 'interop');
+const certs = join(interopDir, 'certs');
+
+export interface InteropStep {
+  readonly file: string;
+  readonly expected: 'accept' | 'reject';
+  readonly clock: string;
+}
+
+export interface InteropCase {
+  readonly id: string;
+  readonly dir: string;
+  readonly file: string | null;
+  readonly soapVersion: string;
+  readonly endpoint: string;
+  readonly httpHeaders: Readonly<Record<string, string>>;
+  readonly operation: string;
+  readonly features: readonly string[];
+  readonly expected: 'accept' | 'reject';
+  readonly policyRule?: string;
+  readonly reason: string;
+  readonly clock: string;
+  readonly marker: string;
+  readonly forwardCheck?: { readonly element: string; readonly marker: string };
+  readonly sequence?: readonly InteropStep[];
+  readonly recipe?: { readonly base: string; readonly insertBefore: string; readonly insert: string; readonly padChar: string; readonly padCount: number };
+}
+
+export const manifest = JSON.parse(readFileSync(join(interopDir, 'manifest.json'), 'utf8')) as { readonly cases: readonly InteropCase[] };
+
+/** The request bytes of a case (or of a sequence step), built from the recipe for R28. */
+export function requestBytes(c: InteropCase, file?: string): Buffer {
+  const dir = join(interopDir, c.dir);
+  if (c.recipe && !file) {
+    const r = c.recipe;
+    const base = readFileSync(join(dir, r.base), 'utf8');
+    return Buffer.from(base.replace(r.insertBefore, r.insert.replace(`{${r.padCount} x '${r.padChar}'}`, r.padChar.repeat(r.padCount)) + r.insertBefore));
+  }
+  return readFileSync(join(dir, file ?? c.file ?? 'request.xml'));
+}
+
+/**
+ * The gateway configuration POLICY.md describes, for the ClaimsService WSDL: trust material from
+ * certs/, skew 300 s / TTL 900 s, SubmitClaim encrypted, AES-CBC allowed (as POLICY.md says),
+ * the WSDL's WS-Policy superseded by this file (the WS-Policy import is a later issue).
+ */
+export function writeClaimsConfig(backendUrl: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgate-interop-'));
+  const svc = join(dir, 'claims');
+  mkdirSync(svc);
+  copyFileSync(join(interopDir, 'wsdl', 'ClaimsService.wsdl'), join(svc, 'ClaimsService.wsdl'));
+  writeFileSync(join(svc, 'broker-7731.secret'), 'Cl@ims-2019!interop\n', { mode: 0o600 });
+  writeFileSync(join(svc, 'users.yaml'), 'users:\n  - username: broker-7731\n    digestSecret: {file: broker-7731.secret}\n');
+  writeFileSync(
+    join(svc, 'service.yaml'),
+    `name: claims
+wsdl: ClaimsService.wsdl
+ports:
+  - {wsdlPort: ClaimsSoap11Port, path: /ClaimsService/soap11, backendUrl: "${backendUrl}/claims/soap11"}
+  - {wsdlPort: ClaimsSoap12Port, path: /ClaimsService/soap12, backendUrl: "${backendUrl}/claims/soap12"}
+backend: {type: soap, url: "${backendUrl}/claims/soap11", connectTimeoutMs: 1000, responseTimeoutMs: 3000}
+security:
+  mode: enforce
+  wsdlPolicy: superseded
+  trust:
+    anchors: [${join(certs, 'root-ca.pem')}]
+    intermediates: [${join(certs, 'issuing-ca.pem')}]
+    knownCertificates: [${join(certs, 'client-rsa.pem')}, ${join(certs, 'client-ec.pem')}]
+  decryption: {key: ${join(certs, 'gateway.key')}, certificate: ${join(certs, 'gateway.pem')}}
+  timestamp: {futureSkewSeconds: 300, ttlSeconds: 900, expiresSkewSeconds: 300}
+  usernameToken: {users: users.yaml, passwordTypes: [digest], maxAgeSeconds: 300}
+  require: {signature: true, signedParts: [body, timestamp], timestamp: true}
+  operations:
+    SubmitClaim: {encryptedParts: [body]}
+  legacy: [aes-cbc]
+`,
+  );
+  writeFileSync(join(dir, 'gateway.yaml'), 'listen: {host: 127.0.0.1, port: 0}\nadmin: {enabled: false}\nservices: [claims]\nlogging: {level: info}\n');
+  return dir;
+}
