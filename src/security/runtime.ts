@@ -11,8 +11,10 @@ import type { EncryptionAlgorithmPolicy } from './encryption/types.ts';
 import { timestampSettings, type TimestampSettings } from './processors/timestamp.ts';
 import { usernameTokenSettings, type UsernameTokenSettings } from './processors/username-token.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay/index.ts';
+import { samlSettings, type SamlSettings } from './saml/index.ts';
 import { signaturePolicy } from './signature/index.ts';
 import type { SignatureAlgorithmPolicy } from './signature/index.ts';
+import { parseCertificateDer } from './x509/cert-facts.ts';
 import { TrustStore } from './x509/trust-store.ts';
 
 export interface KeyRules {
@@ -32,6 +34,8 @@ export interface SecurityRuntime {
   readonly timestamp: TimestampSettings;
   readonly usernameToken: UsernameTokenSettings | undefined;
   readonly credentials: CredentialStore | undefined;
+  /** `security.saml` with the pinned issuer certificates loaded; undefined: SAML assertions are refused. */
+  readonly saml: SamlSettings | undefined;
   readonly replay: ReplayCache;
   readonly limits: XmlLimits;
 }
@@ -65,6 +69,9 @@ export function compileSecurity(service: ServiceConfig, problems: ConfigProblem[
         privateKey: createPrivateKey({ key: read(sec.decryption.key), ...(passphrase !== undefined ? { passphrase } : {}) }),
         certificate: new X509Certificate(read(sec.decryption.certificate)),
       };
+      // Clients name this certificate by SKI / IssuerSerial: it must pass the strict DER reader those matches use.
+      parseCertificateDer(decryption.certificate.raw);
+      if (!decryption.certificate.checkPrivateKey(decryption.privateKey)) throw new Error('the key does not belong to the certificate');
     } catch (err) {
       at('/security/decryption', `decryption key or certificate does not load: ${(err as Error).message}`);
       return undefined;
@@ -76,6 +83,15 @@ export function compileSecurity(service: ServiceConfig, problems: ConfigProblem[
       credentials = FileCredentialStore.fromYaml(read(sec.usernameToken.users), sec.usernameToken.users, env);
     } catch (err) {
       at('/security/usernameToken/users', `credential file does not load: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+  let saml: SamlSettings | undefined;
+  if (sec.saml) {
+    try {
+      saml = samlSettings(sec.saml, read);
+    } catch (err) {
+      at('/security/saml/issuers', `SAML issuer certificate does not load: ${(err as Error).message}`);
       return undefined;
     }
   }
@@ -92,6 +108,7 @@ export function compileSecurity(service: ServiceConfig, problems: ConfigProblem[
     timestamp: timestampSettings(sec.timestamp),
     usernameToken: sec.usernameToken ? usernameTokenSettings({ passwordTypes: new Set(sec.usernameToken.passwordTypes), futureSkewSeconds: sec.timestamp.futureSkewSeconds, maxAgeSeconds: sec.usernameToken.maxAgeSeconds }) : undefined,
     credentials,
+    saml,
     replay: new MemoryReplayCache({ maxEntries: sec.replay.maxEntries }),
     limits,
   });

@@ -3,8 +3,10 @@ import type { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { NS_DS, NS_WSSE, childElements, localNameOf } from '../../xml/ns.ts';
 import type { CertReferenceKind } from '../types.ts';
+import { parseCertificateDer } from '../x509/cert-facts.ts';
+import type { CertFacts } from '../x509/cert-facts.ts';
+import { nameKey, parseDnString } from '../x509/dn.ts';
 import { decodeBase64Strict } from './cipher.ts';
-import { sameDistinguishedName } from './dn.ts';
 
 const VT_X509V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 const VT_SKI = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509SubjectKeyIdentifier';
@@ -13,63 +15,24 @@ const ET_BASE64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-
 
 export type CertMatch = { readonly ok: true; readonly reference: CertReferenceKind } | { readonly ok: false; readonly reason: string };
 
-// ── a minimal DER reader: just enough to find the SubjectKeyIdentifier extension ──
-interface Tlv { readonly tag: number; readonly start: number; readonly end: number }
-
-function readTlv(der: Buffer, pos: number, limit: number): Tlv {
-  const tag = der[pos];
-  let len = der[pos + 1];
-  if (tag === undefined || len === undefined) throw new Error('DER truncated');
-  let start = pos + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3) throw new Error('DER length form not supported');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (der[start + i] ?? Number.NaN);
-    start += n;
-  }
-  const end = start + len;
-  if (!Number.isFinite(end) || end > limit) throw new Error('DER length beyond its container');
-  return { tag, start, end };
-}
-
-function childrenOf(der: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let pos = parent.start; pos < parent.end; ) {
-    const t = readTlv(der, pos, parent.end);
-    out.push(t);
-    pos = t.end;
-  }
-  return out;
-}
-
-const OID_SKI = Buffer.from([0x55, 0x1d, 0x0e]); // 2.5.29.14
+const factsCache = new WeakMap<X509Certificate, CertFacts | string>();
 
 /**
- * The certificate's SubjectKeyIdentifier extension value; without the extension, the RFC 5280
- * §4.2.1.2 method (1) value (SHA-1 of the subjectPublicKey bits), as WSS4J computes it.
+ * The gateway certificate's facts, read once from its DER by the x509 module (the same reader the
+ * trust store uses), or the reason it could not be read (strict DER: a certificate node accepts
+ * may still be refused here).
  */
-export function subjectKeyIdentifier(cert: X509Certificate): Buffer {
-  const der = cert.raw;
-  const root = readTlv(der, 0, der.length);
-  const tbs = childrenOf(der, root)[0];
-  if (tbs === undefined) throw new Error('certificate has no tbsCertificate');
-  const extsWrapper = childrenOf(der, tbs).find((t) => t.tag === 0xa3);
-  const extsSeq = extsWrapper === undefined ? undefined : childrenOf(der, extsWrapper)[0];
-  for (const ext of extsSeq === undefined ? [] : childrenOf(der, extsSeq)) {
-    const parts = childrenOf(der, ext);
-    const oid = parts[0];
-    const value = parts[parts.length - 1];
-    if (oid === undefined || value === undefined || oid.tag !== 0x06 || value.tag !== 0x04) continue;
-    if (!der.subarray(oid.start, oid.end).equals(OID_SKI)) continue;
-    const inner = readTlv(der, value.start, value.end);
-    if (inner.tag !== 0x04) throw new Error('SubjectKeyIdentifier is not an OCTET STRING');
-    return Buffer.from(der.subarray(inner.start, inner.end));
+function factsOf(cert: X509Certificate): CertFacts | string {
+  let f = factsCache.get(cert);
+  if (f === undefined) {
+    try {
+      f = parseCertificateDer(cert.raw);
+    } catch (err) {
+      f = `gateway certificate is not readable DER: ${(err as Error).message}`;
+    }
+    factsCache.set(cert, f);
   }
-  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-  const bits = childrenOf(spki, readTlv(spki, 0, spki.length))[1];
-  if (bits === undefined || bits.tag !== 0x03) throw new Error('SubjectPublicKeyInfo without a BIT STRING');
-  return createHash('sha1').update(spki.subarray(bits.start + 1, bits.end)).digest();
+  return f;
 }
 
 function only(el: Element, ns: string, local: string): Element | undefined {
@@ -86,8 +49,18 @@ function matchIssuerSerial(x509Data: Element, cert: X509Certificate): CertMatch 
   if (parts.length !== 2 || name === undefined || serial === undefined) return { ok: false, reason: 'X509Data must hold one X509IssuerSerial' };
   const serialText = (serial.textContent ?? '').trim();
   if (!/^[0-9]{1,80}$/.test(serialText)) return { ok: false, reason: 'X509SerialNumber is not a decimal integer' };
-  const sameSerial = BigInt(serialText) === BigInt(`0x${cert.serialNumber}`);
-  const sameIssuer = sameDistinguishedName(name.textContent ?? '', cert.issuer);
+  let messageIssuerKey: string;
+  try {
+    messageIssuerKey = nameKey(parseDnString(name.textContent ?? ''));
+  } catch {
+    return { ok: false, reason: 'X509IssuerName is not an RFC 4514 distinguished name' };
+  }
+  // Same comparison as TrustStore.findByIssuerSerial: DER serial, and the DER issuer name as a
+  // canonical multiset of attributes (never node's printed `issuer`, whose escaping is ambiguous).
+  const facts = factsOf(cert);
+  if (typeof facts === 'string') return { ok: false, reason: facts };
+  const sameSerial = BigInt(serialText) === facts.serial;
+  const sameIssuer = messageIssuerKey === facts.issuerKey;
   return sameSerial && sameIssuer ? { ok: true, reference: 'issuer-serial' } : { ok: false, reason: 'IssuerSerial names another certificate' };
 }
 
@@ -96,8 +69,11 @@ function matchKeyIdentifier(kid: Element, cert: X509Certificate): CertMatch {
   if (encoding && encoding !== ET_BASE64) return { ok: false, reason: 'KeyIdentifier EncodingType is not Base64Binary' };
   const value = decodeBase64Strict(kid.textContent ?? '', 'KeyIdentifier');
   switch (kid.getAttribute('ValueType')) {
-    case VT_SKI:
-      return value.equals(subjectKeyIdentifier(cert)) ? { ok: true, reference: 'keyid-ski' } : { ok: false, reason: 'SubjectKeyIdentifier names another certificate' };
+    case VT_SKI: {
+      const facts = factsOf(cert);
+      if (typeof facts === 'string') return { ok: false, reason: facts };
+      return value.equals(facts.effectiveSki) ? { ok: true, reference: 'keyid-ski' } : { ok: false, reason: 'SubjectKeyIdentifier names another certificate' };
+    }
     case VT_THUMBPRINT:
       return value.equals(createHash('sha1').update(cert.raw).digest()) ? { ok: true, reference: 'keyid-thumbprint' } : { ok: false, reason: 'ThumbprintSHA1 names another certificate' };
     case VT_X509V3:

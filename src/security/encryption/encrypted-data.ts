@@ -10,6 +10,7 @@ import type { EncryptionAlgorithmPolicy } from './types.ts';
 
 const TYPE_CONTENT = 'http://www.w3.org/2001/04/xmlenc#Content';
 const TYPE_ELEMENT = 'http://www.w3.org/2001/04/xmlenc#Element';
+const TYPE_ENCRYPTED_KEY = 'http://www.w3.org/2001/04/xmlenc#EncryptedKey';
 const ED_CHILDREN = new Set(['EncryptionMethod', 'KeyInfo', 'CipherData', 'EncryptionProperties']);
 
 export type DecryptTarget = 'content' | 'element' | 'header';
@@ -47,23 +48,34 @@ export function encryptedDataOf(target: Element): Element {
 }
 
 /**
- * The Id named by the EncryptedData's `ds:KeyInfo/wsse:SecurityTokenReference/wsse:Reference`
- * (undefined when there is no KeyInfo). Any other KeyInfo form is refused: the key must be an
- * EncryptedKey that this gateway unwraps.
+ * The Id of the EncryptedKey that the EncryptedData's `ds:KeyInfo` names (undefined when there is
+ * no KeyInfo). Two forms are accepted, both a same-document `#id`:
+ * - `wsse:SecurityTokenReference/wsse:Reference` (WSS4J, .NET);
+ * - `ds:RetrievalMethod` with Type `xenc#EncryptedKey` and no Transforms (xmlsec1 / python-xmlsec
+ *   templates). Nothing is ever fetched: an external URI, another Type or any child is refused.
+ * Any other KeyInfo form is refused: the key must be an EncryptedKey that this gateway unwraps.
  */
 export function keyReferenceOf(ed: Element): string | undefined {
   const infos = childElements(ed).filter((c) => is(c, NS_DS, 'KeyInfo'));
   const info = infos[0];
   if (info === undefined) return undefined;
-  const strs = childElements(info);
-  const str = strs[0];
-  const refs = str === undefined ? [] : childElements(str);
-  const ref = refs[0];
-  if (infos.length !== 1 || strs.length !== 1 || !is(str, NS_WSSE, 'SecurityTokenReference') || refs.length !== 1 || ref === undefined || !is(ref, NS_WSSE, 'Reference')) {
-    throw decryptionFailed('EncryptedData KeyInfo must be one SecurityTokenReference with one Reference');
+  const kids = childElements(info);
+  const only = kids[0];
+  if (infos.length !== 1 || kids.length !== 1 || only === undefined) throw decryptionFailed('EncryptedData KeyInfo must hold exactly one key reference');
+  let uri: string;
+  if (is(only, NS_DS, 'RetrievalMethod')) {
+    if (only.getAttribute('Type') !== TYPE_ENCRYPTED_KEY) throw decryptionFailed('EncryptedData RetrievalMethod Type is not xenc#EncryptedKey');
+    if (childElements(only).length !== 0) throw decryptionFailed('EncryptedData RetrievalMethod with Transforms is not supported');
+    uri = only.getAttribute('URI') ?? '';
+  } else {
+    const refs = is(only, NS_WSSE, 'SecurityTokenReference') ? childElements(only) : [];
+    const ref = refs[0];
+    if (refs.length !== 1 || ref === undefined || !is(ref, NS_WSSE, 'Reference')) {
+      throw decryptionFailed('EncryptedData KeyInfo must be one SecurityTokenReference with one Reference, or one RetrievalMethod');
+    }
+    uri = ref.getAttribute('URI') ?? '';
   }
-  const uri = ref.getAttribute('URI') ?? '';
-  if (!uri.startsWith('#') || uri.length < 2) throw decryptionFailed('EncryptedData key Reference is not a same-document #id');
+  if (!uri.startsWith('#') || uri.length < 2) throw decryptionFailed('EncryptedData key reference is not a same-document #id');
   return uri.slice(1);
 }
 
