@@ -7,7 +7,7 @@ import type { Clock } from './clock.ts';
 import { readSecret } from './config/secrets.ts';
 import type { GatewayConfig } from './config/types.ts';
 import { GatewayError, type ErrorCode, type SoapVersion } from './errors.ts';
-import type { ExchangeTrace } from './pipeline/exchange.ts';
+import { startTrace, type ExchangeTrace } from './pipeline/exchange.ts';
 import { reject } from './pipeline/run.ts';
 import type { GatewayMetrics } from './plugins/metrics.ts';
 import { recordExchange, registerEndpoint, type EndpointRouteConfig } from './plugins/service-endpoint.ts';
@@ -63,29 +63,16 @@ function httpsOptions(gateway: GatewayConfig, env: NodeJS.ProcessEnv): Record<st
 }
 
 function bareTrace(request: FastifyRequest, service: string, endpoint: string, version: SoapVersion, clock: Clock): ExchangeTrace {
-  return {
+  return startTrace({
     correlationId: request.id,
     receivedAt: clock.now().toISOString(),
     service,
     endpoint,
     version,
-    operation: undefined,
-    action: undefined,
-    dispatchedBy: undefined,
-    outcome: 'rejected',
-    errorCode: undefined,
-    reason: undefined,
-    errorDetail: undefined,
-    stages: [],
-    backend: undefined,
     bytesIn: Number(request.headers['content-length'] ?? 0) || 0,
-    bytesOut: 0,
     requestSha256: '',
-    encoding: undefined,
-    security: undefined,
-    droppedHeaders: undefined,
     tlsClient: undefined,
-  };
+  });
 }
 
 /** The public listener: one POST/GET route per configured WSDL port, everything else a fault. */

@@ -66,3 +66,25 @@ export interface ExchangeResult {
   readonly body: Buffer | string;
   readonly trace: ExchangeTrace;
 }
+
+/** The identifying facts an exchange starts with; every other trace field starts empty. */
+export type TraceStart = Pick<ExchangeTrace, 'correlationId' | 'receivedAt' | 'service' | 'endpoint' | 'version' | 'bytesIn' | 'requestSha256' | 'tlsClient'>;
+
+export function startTrace(start: TraceStart): ExchangeTrace {
+  return {
+    ...start,
+    operation: undefined,
+    action: undefined,
+    dispatchedBy: undefined,
+    outcome: 'rejected',
+    errorCode: undefined,
+    reason: undefined,
+    errorDetail: undefined,
+    stages: [],
+    backend: undefined,
+    bytesOut: 0,
+    encoding: undefined,
+    security: undefined,
+    droppedHeaders: undefined,
+  };
+}

@@ -16,7 +16,7 @@ import { stripForForwarding } from '../security/forward.ts';
 import { checkReplay } from '../security/replay-check.ts';
 import type { SecurityRuntime } from '../security/runtime.ts';
 import { summarizeFacts } from '../security/summary.ts';
-import type { ExchangeResult, ExchangeTrace, InboundRequest } from './exchange.ts';
+import { startTrace, type ExchangeResult, type ExchangeTrace, type InboundRequest } from './exchange.ts';
 
 /** Everything a request needs that was decided at start-up. */
 export interface PipelineContext {
@@ -29,29 +29,16 @@ export interface PipelineContext {
 }
 
 function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
-  return {
+  return startTrace({
     correlationId: req.correlationId,
     receivedAt: req.receivedAt.toISOString(),
     service: ctx.service.name,
     endpoint: ctx.port.path,
     version: ctx.port.version,
-    operation: undefined,
-    action: undefined,
-    dispatchedBy: undefined,
-    outcome: 'rejected',
-    errorCode: undefined,
-    reason: undefined,
-    errorDetail: undefined,
-    stages: [],
-    backend: undefined,
     bytesIn: req.body.length,
-    bytesOut: 0,
     requestSha256: createHash('sha256').update(req.body).digest('hex'),
-    encoding: undefined,
-    security: undefined,
-    droppedHeaders: undefined,
     tlsClient: req.tlsClient ? { fingerprint256: req.tlsClient.fingerprint256, subject: req.tlsClient.subject, issuer: req.tlsClient.issuer } : undefined,
-  };
+  });
 }
 
 async function timedAsync<T>(trace: ExchangeTrace, stage: string, fn: () => Promise<T>): Promise<T> {
