@@ -242,6 +242,7 @@ const requirements = (withDefaults: boolean) =>
         description: 'Parts that must arrive encrypted to `decryption.certificate`.',
       },
       timestamp: { type: 'boolean', ...(withDefaults ? { default: true } : {}), description: 'A wsu:Timestamp in the Security header.' },
+      saml: { type: 'boolean', ...(withDefaults ? { default: false } : {}), description: 'One SAML 2.0 assertion from a `saml.issuers` issuer, verified against `saml` (e.g. `ListPolicies: {saml: true}`).' },
     },
   }) as const;
 
@@ -303,6 +304,39 @@ const securitySchema = {
         users: { ...fileRef, description: 'YAML credential file (see docs): scrypt hashes for PasswordText, secret references for PasswordDigest.' },
         passwordTypes: { type: 'array', uniqueItems: true, minItems: 1, default: ['digest'], items: { type: 'string', enum: ['text', 'digest'] }, description: 'Accepted password types.' },
         maxAgeSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300, description: 'How old the token Created may be.' },
+      },
+    },
+    saml: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuers', 'audience'],
+      description: 'Accept one SAML 2.0 assertion (SAML Token Profile 1.1) as a direct child of the Security header: enveloped signature by the pinned certificate of its issuer, time bounds, audience, and a bearer or holder-of-key subject confirmation. SAML 1.x is refused.',
+      properties: {
+        issuers: {
+          type: 'array',
+          minItems: 1,
+          description: 'Trusted identity providers.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['entityId', 'certificate'],
+            properties: {
+              entityId: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: 'The exact `saml2:Issuer` value of this identity provider.' },
+              certificate: { ...fileRef, description: "PEM certificate pinned for this issuer's assertion signatures (a certificate or key carried in the assertion is never used)." },
+            },
+          },
+        },
+        audience: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: "This gateway's audience URI: every `AudienceRestriction` of an assertion must name it." },
+        skewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Clock skew allowed on NotBefore, NotOnOrAfter and IssueInstant.' },
+        maxAgeSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 1800, description: 'How old IssueInstant may be when the assertion carries no NotOnOrAfter.' },
+        versions: { type: 'array', uniqueItems: true, minItems: 1, default: ['2.0'], items: { type: 'string', enum: ['2.0'] }, description: 'Accepted SAML versions (only 2.0; SAML 1.x assertions are refused).' },
+        recipients: {
+          type: 'array',
+          uniqueItems: true,
+          default: [],
+          items: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI' },
+          description: 'Public endpoint URLs of this service: a bearer `SubjectConfirmationData/@Recipient` must be one of them. Empty: Recipient is not checked.',
+        },
       },
     },
     require: requirements(true),

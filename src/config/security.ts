@@ -14,6 +14,7 @@ export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfi
     ...(r.signedParts !== undefined ? { signedParts: [...r.signedParts] } : {}),
     ...(r.encryptedParts !== undefined ? { encryptedParts: [...r.encryptedParts] } : {}),
     ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+    ...(r.saml !== undefined ? { saml: r.saml } : {}),
   });
   return {
     mode: doc.mode,
@@ -39,6 +40,18 @@ export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfi
     timestamp: { ...doc.timestamp },
     ...(doc.usernameToken !== undefined
       ? { usernameToken: { users: abs(doc.usernameToken.users), passwordTypes: [...doc.usernameToken.passwordTypes], maxAgeSeconds: doc.usernameToken.maxAgeSeconds } }
+      : {}),
+    ...(doc.saml !== undefined
+      ? {
+          saml: {
+            issuers: doc.saml.issuers.map((i) => ({ entityId: i.entityId, certificate: abs(i.certificate) })),
+            audience: doc.saml.audience,
+            skewSeconds: doc.saml.skewSeconds,
+            maxAgeSeconds: doc.saml.maxAgeSeconds,
+            versions: [...doc.saml.versions],
+            recipients: [...doc.saml.recipients],
+          },
+        }
       : {}),
     require: req(doc.require) as SecurityRequirements,
     operations: Object.fromEntries(Object.entries(doc.operations).map(([k, v]) => [k, req(v)])),
@@ -69,6 +82,24 @@ export function checkSecurity(src: SourceFile, dir: string): ConfigProblem[] {
     fileAt('/security/decryption/certificate', sec['decryption']['certificate']);
   }
   if (isRec(sec['usernameToken'])) fileAt('/security/usernameToken/users', sec['usernameToken']['users']);
+  if (isRec(sec['saml']) && Array.isArray(sec['saml']['issuers'])) {
+    const seen = new Set<string>();
+    sec['saml']['issuers'].forEach((issuer: unknown, i: number) => {
+      if (!isRec(issuer)) return;
+      fileAt(`/security/saml/issuers/${i}/certificate`, issuer['certificate']);
+      const id = str(issuer['entityId']);
+      if (id !== undefined && seen.has(id)) out.push(problemAt(src, `/security/saml/issuers/${i}/entityId`, `issuer ${JSON.stringify(id)} is listed twice`));
+      if (id !== undefined) seen.add(id);
+    });
+  }
+  // An operation (or the service) that requires SAML needs the saml section to verify it with.
+  const wantsSaml = (r: unknown): boolean => isRec(r) && r['saml'] === true;
+  if (!isRec(sec['saml']) && sec['mode'] === 'enforce') {
+    if (wantsSaml(sec['require'])) out.push(problemAt(src, '/security/require/saml', 'saml: true needs a security.saml section (issuers and audience)'));
+    if (isRec(sec['operations'])) {
+      for (const [op, r] of Object.entries(sec['operations'])) if (wantsSaml(r)) out.push(problemAt(src, `/security/operations/${op}/saml`, 'saml: true needs a security.saml section (issuers and audience)'));
+    }
+  }
   if (sec['mode'] === 'enforce') {
     const anchors = isRec(sec['trust']) ? strings(sec['trust']['anchors']) : [];
     if (anchors.length === 0) out.push(problemAt(src, '/security/trust/anchors', 'security.mode enforce needs at least one trust anchor (a PEM CA certificate) to verify signatures against'));

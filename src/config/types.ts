@@ -87,6 +87,22 @@ export interface SecurityRequirements {
   readonly signedParts: readonly SignedPart[];
   readonly encryptedParts: readonly 'body'[];
   readonly timestamp: boolean;
+  /** One verified SAML 2.0 assertion (`security.saml`) in the Security header. */
+  readonly saml: boolean;
+}
+
+/** SAML 2.0 assertions as WS-Security tokens (SAML Token Profile 1.1). */
+export interface SamlConfig {
+  /** Accepted issuers, each with its pinned signing certificate (a PEM file); keys in the assertion are never used. */
+  readonly issuers: readonly { readonly entityId: string; readonly certificate: string }[];
+  /** This gateway's audience URI: every AudienceRestriction must name it. */
+  readonly audience: string;
+  readonly skewSeconds: number;
+  /** How old IssueInstant may be when the assertion has no NotOnOrAfter. */
+  readonly maxAgeSeconds: number;
+  readonly versions: readonly '2.0'[];
+  /** Endpoint URLs a bearer SubjectConfirmationData Recipient may name; empty: Recipient is not checked. */
+  readonly recipients: readonly string[];
 }
 
 export interface SecurityConfig {
@@ -105,6 +121,7 @@ export interface SecurityConfig {
   readonly decryption?: { readonly key: string; readonly certificate: string; readonly passphrase?: SecretRef };
   readonly timestamp: { readonly requireExpires: boolean; readonly futureSkewSeconds: number; readonly ttlSeconds: number; readonly expiresSkewSeconds: number };
   readonly usernameToken?: { readonly users: string; readonly passwordTypes: readonly ('text' | 'digest')[]; readonly maxAgeSeconds: number };
+  readonly saml?: SamlConfig;
   readonly require: SecurityRequirements;
   readonly operations: Readonly<Record<string, Partial<SecurityRequirements>>>;
   /** Weaker algorithms this service accepts; each is logged at start-up and recorded per message. */

@@ -25,7 +25,7 @@ function coveredBySignature(el: Element, signed: ReadonlySet<Element>): boolean 
  * means the one Timestamp of the gateway's Security header was.
  */
 export function enforceRequirements(facts: SecurityFacts, env: Envelope, req: SecurityRequirements): void {
-  const needsHeader = req.signature || req.timestamp || req.signedParts.length > 0 || req.encryptedParts.length > 0;
+  const needsHeader = req.signature || req.timestamp || req.saml || req.signedParts.length > 0 || req.encryptedParts.length > 0;
   if (facts.header === undefined && needsHeader) throw new GatewayError('GW_ERR_SEC_HEADER_MISSING', 'no wsse:Security header for the gateway');
   if (req.timestamp && facts.timestamp === undefined) throw new GatewayError('GW_ERR_POLICY_TIMESTAMP_REQUIRED', 'the Security header has no Timestamp');
   if ((req.signature || req.signedParts.length > 0) && facts.signatures.length === 0) {
@@ -38,6 +38,7 @@ export function enforceRequirements(facts: SecurityFacts, env: Envelope, req: Se
     if (facts.timestamp === undefined) throw new GatewayError('GW_ERR_POLICY_SIGNED_PARTS', 'a signed Timestamp is required and there is none', { part: 'timestamp' });
     if (!facts.signedElements.has(facts.timestamp.element)) throw new GatewayError('GW_ERR_POLICY_SIGNED_PARTS', 'the Timestamp of the Security header is not signed', { part: 'timestamp' });
   }
+  if (req.saml && facts.samlAssertions.length === 0) throw new GatewayError('GW_ERR_POLICY_SAML_REQUIRED', 'the operation requires a SAML assertion and the Security header has none');
   if (req.encryptedParts.includes('body')) {
     const bodyDecrypted = facts.decryptions.some((d) => (d.target === 'content' && d.decrypted.includes(env.body)) || (d.target === 'element' && d.decrypted.some((e) => e.parentNode === env.body)));
     if (!bodyDecrypted) throw new GatewayError('GW_ERR_POLICY_ENCRYPTED_PARTS', 'the Body was not encrypted', { part: 'body' });

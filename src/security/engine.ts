@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.ts';
 import type { CompiledPort } from '../service/compiled.ts';
 import type { Envelope } from '../soap/envelope.ts';
 import { SOAP12_ROLE_ULTIMATE, SOAP_ENV_NS } from '../soap/namespaces.ts';
-import { NS_DS, NS_WSSE, NS_WSSE11, NS_WSU, NS_XENC, childElements } from '../xml/ns.ts';
+import { NS_DS, NS_SAML1, NS_SAML2, NS_WSSE, NS_WSSE11, NS_WSU, NS_XENC, childElements } from '../xml/ns.ts';
 import { processEncryptedDataWithKeyRef, processEncryptedKey } from './encryption/index.ts';
 import type { DecryptContext } from './encryption/index.ts';
 import { IdIndex } from './id-index.ts';
@@ -12,7 +12,8 @@ import { processTimestamp } from './processors/timestamp.ts';
 import { processUsernameToken } from './processors/username-token.ts';
 import { processBinarySecurityToken, verifyMessageSignature } from './processors/signature.ts';
 import type { SecurityRuntime } from './runtime.ts';
-import type { DecryptionResult, ProcessingResult, SecurityFacts, SignatureResult, TimestampResult, UsernameTokenResult } from './types.ts';
+import { bindHolderOfKey, processSamlAssertion } from './saml/index.ts';
+import type { DecryptionResult, ProcessingResult, SamlAssertionResult, SecurityFacts, SignatureResult, TimestampResult, UsernameTokenResult } from './types.ts';
 
 /** Mutable state of one Security header walk; the Id index is rebuilt after every decryption. */
 export interface EngineState {
@@ -52,6 +53,7 @@ function facts(header: Element | undefined, state: EngineState): SecurityFacts {
     signedElements,
     decryptions: state.results.filter((r): r is DecryptionResult => r.kind === 'decryption'),
     usernameTokens: state.results.filter((r): r is UsernameTokenResult => r.kind === 'usernameToken'),
+    samlAssertions: state.results.filter((r): r is SamlAssertionResult => r.kind === 'samlAssertion'),
     legacyUsed: [...state.legacyUsed],
   };
 }
@@ -63,6 +65,8 @@ const USERNAME_TOKEN = `{${NS_WSSE}}UsernameToken`;
 const SIGNATURE = `{${NS_DS}}Signature`;
 const ENCRYPTED_KEY = `{${NS_XENC}}EncryptedKey`;
 const REFERENCE_LIST = `{${NS_XENC}}ReferenceList`;
+const SAML2_ASSERTION = `{${NS_SAML2}}Assertion`;
+const SAML1_ASSERTION = `{${NS_SAML1}}Assertion`;
 
 function decryptContext(state: EngineState, runtime: SecurityRuntime): DecryptContext {
   if (runtime.decryption === undefined) throw new GatewayError('GW_ERR_SEC_DECRYPTION_FAILED', 'encrypted data received but the service has no decryption key');
@@ -131,11 +135,25 @@ export async function processSecurity(env: Envelope, _port: CompiledPort, runtim
         }
         break;
       }
+      case SAML2_ASSERTION: {
+        if (runtime.saml === undefined) throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', 'SAML assertion received but the service accepts none (security.saml is not configured)');
+        // SAML Token Profile as POLICY R-SAML applies it: exactly one assertion per message.
+        if (state.results.some((r) => r.kind === 'samlAssertion')) throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'more than one SAML assertion in the Security header');
+        state.results.push(processSamlAssertion(child, { settings: runtime.saml, policy: runtime.signaturePolicy, idIndex: state.idIndex, clock }));
+        break;
+      }
+      case SAML1_ASSERTION:
+        throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', 'SAML 1.x assertions are not accepted', { element: SAML1_ASSERTION });
       default:
         throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', `no processor for ${key(child)} in wsse:Security`, { element: key(child) });
     }
   }
   // EncryptedData that name their EncryptedKey only through their own KeyInfo (no ReferenceList).
   for (const el of remainingEncrypted(env)) recordDecryptions([processEncryptedDataWithKeyRef(el, decryptContext(state, runtime))], env, state, runtime);
-  return facts(header, state);
+  const done = facts(header, state);
+  // Holder-of-key proof of possession, once every Signature is verified (the assertion may come first).
+  for (const a of done.samlAssertions) {
+    if (a.confirmation === 'holder-of-key') bindHolderOfKey(a.holderOfKeyCerts, done.signatures, env.body, done.timestamp?.element);
+  }
+  return done;
 }

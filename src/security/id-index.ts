@@ -1,6 +1,6 @@
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 import { GatewayError } from '../errors.ts';
-import { NS_WSU, NS_XML } from '../xml/ns.ts';
+import { idAttributesOf, isIdAttribute } from '../xml/dom-builder.ts';
 
 /**
  * Every Id-like attribute of the message, built in one walk: wsu:Id, unqualified Id / ID /
@@ -14,6 +14,12 @@ export class IdIndex {
 
   static build(doc: Document): IdIndex {
     const index = new IdIndex();
+    // A document fresh from the parser: its builder collected the same attributes in the same order.
+    const parsed = idAttributesOf(doc);
+    if (parsed !== undefined) {
+      for (const a of parsed) index.#add(a.value, a.ownerElement as Element);
+      return index;
+    }
     const root = doc.documentElement;
     if (root) index.#walk(root);
     return index;
@@ -37,11 +43,7 @@ export class IdIndex {
       for (let i = 0; i < attrs.length; i++) {
         const a = attrs[i];
         if (a === undefined) continue;
-        const ns = a.namespaceURI;
-        const local = a.localName;
-        if ((ns === NS_WSU && local === 'Id') || (ns === NS_XML && local === 'id') || (!ns && (local === 'Id' || local === 'ID' || local === 'AssertionID'))) {
-          this.#add(a.value, el);
-        }
+        if (isIdAttribute(a.namespaceURI, a.localName)) this.#add(a.value, el);
       }
       for (let c = el.lastChild; c !== null; c = c.previousSibling) if (c.nodeType === 1) stack.push(c);
     }

@@ -8,7 +8,8 @@ import type { SecurityFacts } from './types.ts';
 /**
  * Replay detection from signed data only, run once the message passed every other check (so a
  * rejected message never poisons the cache): Timestamp Created + SignatureValue digest for each
- * verified signature (keyed on the canonical SignedInfo), and each UsernameToken nonce, held until expiry + skew.
+ * verified signature (keyed on the canonical SignedInfo), each UsernameToken nonce, and each bearer
+ * or OneTimeUse SAML assertion (issuer + ID), held until expiry + skew.
  */
 export async function checkReplay(facts: SecurityFacts, runtime: SecurityRuntime, clock: Clock): Promise<void> {
   const now = clock.now();
@@ -24,6 +25,14 @@ export async function checkReplay(facts: SecurityFacts, runtime: SecurityRuntime
     const until = usernameTokenReplayHorizon(ut, runtime.usernameToken, now);
     if (!(await runtime.replay.checkAndRemember(`nonce:${JSON.stringify([ut.username, ut.nonce])}`, until, now))) {
       throw new GatewayError('GW_ERR_SEC_REPLAY', `UsernameToken nonce of ${ut.username} was already used`);
+    }
+  }
+  for (const a of facts.samlAssertions) {
+    // A bearer assertion proves nothing about who presents it: each one is accepted once.
+    if (a.confirmation !== 'bearer' && !a.oneTimeUse) continue;
+    const until = new Date(a.notOnOrAfter.getTime() + (runtime.saml?.skewMs ?? 0));
+    if (!(await runtime.replay.checkAndRemember(`saml:${a.issuer}:${a.id}`, until, now))) {
+      throw new GatewayError('GW_ERR_SEC_REPLAY', `SAML assertion ${a.id.slice(0, 80)} of ${a.issuer.slice(0, 120)} was already accepted`);
     }
   }
 }

@@ -81,7 +81,33 @@ export interface DecryptionResult {
   readonly decrypted: readonly Element[];
 }
 
-export type ProcessingResult = TimestampResult | UsernameTokenResult | BinarySecurityTokenResult | SignatureResult | DecryptionResult;
+export type SamlConfirmationMethod = 'bearer' | 'holder-of-key';
+
+/** A SAML 2.0 assertion whose signature (pinned issuer certificate), conditions and audience verified. */
+export interface SamlAssertionResult {
+  readonly kind: 'samlAssertion';
+  readonly element: Element;
+  /** The `saml2:Issuer` value (one of the configured entityIds). */
+  readonly issuer: string;
+  /** The assertion's `ID`. */
+  readonly id: string;
+  readonly issueInstant: Date;
+  readonly nameId: string | undefined;
+  readonly nameIdFormat: string | undefined;
+  /** Attribute Name → values, from the verified assertion only. */
+  readonly attributes: ReadonlyMap<string, readonly string[]>;
+  readonly confirmation: SamlConfirmationMethod;
+  /**
+   * Holder-of-key: the certificates of the satisfiable holder-of-key confirmations (one must have
+   * signed the Body and Timestamp: checked once the whole header is processed). Empty for bearer.
+   */
+  readonly holderOfKeyCerts: readonly X509Certificate[];
+  readonly oneTimeUse: boolean;
+  /** The earliest NotOnOrAfter that bounds the assertion (or IssueInstant + maxAge): the replay horizon, before skew. */
+  readonly notOnOrAfter: Date;
+}
+
+export type ProcessingResult = TimestampResult | UsernameTokenResult | BinarySecurityTokenResult | SignatureResult | DecryptionResult | SamlAssertionResult;
 
 /** What the WS-Security stage established about a message: consumed by policy, identity and audit. */
 export interface SecurityFacts {
@@ -94,6 +120,8 @@ export interface SecurityFacts {
   readonly signedElements: ReadonlySet<Element>;
   readonly decryptions: readonly DecryptionResult[];
   readonly usernameTokens: readonly UsernameTokenResult[];
+  /** Verified SAML assertions (at most one; holder-of-key ones are bound to a message signature). */
+  readonly samlAssertions: readonly SamlAssertionResult[];
   /** Weaker-than-default options that this message actually used (e.g. 'aes-cbc', 'sha1-digest'). */
   readonly legacyUsed: readonly string[];
 }

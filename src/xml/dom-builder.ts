@@ -1,6 +1,7 @@
 import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element, Node, Text } from '@xmldom/xmldom';
-import type { SaxesTagNS } from 'saxes';
+import type { Attr, Document, Element, Node, Text } from '@xmldom/xmldom';
+import type { SaxesAttributeNS, SaxesAttributeNSIncomplete, SaxesTagNS } from 'saxes';
+import { NS_WSU, NS_XML } from './ns.ts';
 
 /**
  * Builds an @xmldom/xmldom 0.9 Document from the events of the strict saxes scan (prescan.ts), so a
@@ -30,6 +31,22 @@ interface MutableNode {
   childNodes: { length: number; [i: number]: MutableNode };
 }
 
+/** The fields createElementNS / createAttributeNS set beyond createElement / _createAttribute. */
+interface NsFields {
+  parentNode: null;
+  previousSibling: null;
+  nextSibling: null;
+  firstChild: null;
+  lastChild: null;
+  namespaceURI: string | null;
+  prefix: string | null;
+  localName: string;
+}
+interface InternalDocument {
+  createElement(qualifiedName: string): NsFields & { setAttributeNode(attr: unknown): unknown };
+  _createAttribute(qualifiedName: string): NsFields & { value: string; nodeValue: string };
+}
+
 // xmldom's grammar.PI for the declaration: the data starts after the first whitespace run.
 const XML_DECL = /^<\?xml[\x20\t\r\n]+([\s\S]*?)\?>/;
 
@@ -37,10 +54,19 @@ export class DomBuilder {
   readonly doc: Document;
   #parent: Element | Document;
   #tail: string | undefined;
+  /** Id-like attributes (see isIdAttribute) in document order. */
+  readonly #ids: Attr[] = [];
+  /** The current start tag's attributes (see attribute()). */
+  #attrs: SaxesAttributeNSIncomplete[] = [];
 
   constructor() {
     this.doc = new DOMImplementation().createDocument(null, '');
     this.#parent = this.doc;
+  }
+
+  /** Called when the document is complete: records its Id-like attributes for idAttributesOf. */
+  finish(): void {
+    (this.doc as ParsedIdsSlot)[PARSED_IDS] = { inc: incOf(this.doc), attrs: this.#ids };
   }
 
   /** `<?xml …?>` at the start of `text` (saxes has checked it): xmldom keeps it as a PI node. */
@@ -49,19 +75,44 @@ export class DomBuilder {
     if (m !== null) this.doc.appendChild(this.doc.createProcessingInstruction('xml', (m[1] ?? '').replace(/\r\n?/g, '\n')));
   }
 
+  /**
+   * createElementNS / createAttributeNS + setAttributeNode, minus xmldom's validateAndExtract:
+   * saxes has already checked every name and namespace (QName syntax, xml/xmlns prefixes, bound
+   * prefixes), so the split it would redo is taken from saxes' own prefix/local. The nodes come from
+   * xmldom's unvalidated internal factories (createElement, _createAttribute: the same constructors
+   * and fields as the NS variants) and get the fields createElementNS/createAttributeNS add.
+   */
+  /**
+   * An attribute as saxes reports it, before its start tag is complete: the same object that it
+   * then completes (uri) and puts in `tag.attributes`, in source order. Reading them from this list
+   * avoids a for-in over each tag's attributes object.
+   */
+  attribute(attr: SaxesAttributeNSIncomplete): void {
+    this.#attrs.push(attr);
+  }
+
   openTag(tag: SaxesTagNS): void {
-    const doc = this.doc;
-    const el = doc.createElementNS(tag.uri === '' ? null : tag.uri, tag.name);
-    const attrs = tag.attributes;
-    for (const name in attrs) {
-      const a = attrs[name];
-      if (a === undefined) continue;
-      const attr = doc.createAttributeNS(a.uri === '' ? null : a.uri, a.name);
+    const doc = this.doc as unknown as InternalDocument;
+    const el = doc.createElement(tag.name);
+    el.namespaceURI = tag.uri === '' ? null : tag.uri;
+    el.prefix = tag.prefix === '' ? null : tag.prefix;
+    el.localName = tag.local;
+    // Own link fields from the start (values as the prototype's): one hidden class for every element, with children or not.
+    el.parentNode = el.previousSibling = el.nextSibling = el.firstChild = el.lastChild = null;
+    const attrs = this.#attrs;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i] as SaxesAttributeNS;
+      const attr = doc._createAttribute(a.name);
+      attr.namespaceURI = a.uri === '' ? null : a.uri;
+      attr.prefix = a.prefix === '' ? null : a.prefix;
+      attr.localName = a.local;
       attr.value = attr.nodeValue = a.value;
       el.setAttributeNode(attr);
+      if (isIdAttribute(attr.namespaceURI, a.local)) this.#ids.push(attr as unknown as Attr);
     }
-    this.#append(el);
-    this.#parent = el;
+    if (attrs.length > 0) this.#attrs = [];
+    this.#append(el as unknown as Element);
+    this.#parent = el as unknown as Element;
   }
 
   /**
@@ -117,4 +168,38 @@ export class DomBuilder {
     this.#tail = undefined;
     this.#append(this.doc.createComment(data));
   }
+}
+
+/**
+ * The attributes the Id index (src/security/id-index.ts) looks for: wsu:Id, unqualified Id / ID /
+ * AssertionID, xml:id.
+ */
+export function isIdAttribute(ns: string | null, local: string | null): boolean {
+  return (ns === NS_WSU && local === 'Id') || (ns === NS_XML && local === 'id') || (!ns && (local === 'Id' || local === 'ID' || local === 'AssertionID'));
+}
+
+/**
+ * Kept on the Document under a symbol (invisible to for-in, Object.keys and xmldom's cloneNode):
+ * a WeakMap keyed by the Document would make every parsed DOM an ephemeron, which V8's scavenger
+ * cannot free young, and the full pipeline ran ~40% slower.
+ */
+const PARSED_IDS = Symbol('wsgate.parsedIds');
+interface ParsedIdsSlot {
+  [PARSED_IDS]?: { readonly inc: number; readonly attrs: readonly Attr[] };
+}
+
+/** xmldom counts every change of a document's tree and attribute lists (not of attribute values) in `_inc`. */
+function incOf(doc: Document): number {
+  return (doc as unknown as { _inc: number })._inc;
+}
+
+/**
+ * The Id-like attributes of a document this builder made, in document order, as long as no node or
+ * attribute has been added to or removed from it since (xmldom's `_inc` is unchanged); otherwise
+ * (e.g. after decryption replaced an element) undefined, and the caller walks the tree. Values are
+ * read from the live Attr nodes, so a changed value is seen.
+ */
+export function idAttributesOf(doc: Document): readonly Attr[] | undefined {
+  const parsed = (doc as ParsedIdsSlot)[PARSED_IDS];
+  return parsed !== undefined && parsed.inc === incOf(doc) ? parsed.attrs : undefined;
 }

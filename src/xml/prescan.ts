@@ -26,6 +26,7 @@ export function scanToDom(text: string, limits: XmlLimits): { stats: PrescanStat
   rejectForbiddenCharacters(text);
   const builder = new DomBuilder();
   const stats = new LimitScanner(limits, builder).scan(text);
+  builder.finish();
   return { stats, doc: builder.doc };
 }
 
@@ -131,6 +132,7 @@ class LimitScanner {
       this.fail('GW_ERR_XML_LIMIT_ATTRIBUTE_VALUE', `value of attribute ${clip(attr.name)} has ${attr.value.length} chars, exceeds maxAttributeValueLength ${limits.maxAttributeValueLength} ${this.at()}`);
     }
     this.countNode('attribute');
+    this.builder?.attribute(attr);
   }
 
   /** Text and CDATA sections; contiguous runs form one text limit unit (one DOM node each part). */

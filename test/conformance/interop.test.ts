@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.ts';
 import { startGateway, type RunningGateway } from '../../src/server.ts';
 import { startClaimsBackend, type Recorded } from '../support/claims-backend.ts';
-import { manifest, requestBytes, writeClaimsConfig, type InteropCase } from '../support/interop.ts';
+import { manifest, requestBytes, writeClaimsConfig } from '../support/interop.ts';
 
 /** The gateway codes that implement each POLICY.md rule (the audit/log record must name one of them). */
 const codesForRule: Readonly<Record<string, readonly ErrorCode[]>> = {
@@ -18,7 +18,7 @@ const codesForRule: Readonly<Record<string, readonly ErrorCode[]>> = {
   'R-TIMESTAMP': ['GW_ERR_SEC_TIMESTAMP_EXPIRED', 'GW_ERR_SEC_TIMESTAMP_FUTURE', 'GW_ERR_SEC_TIMESTAMP_INVALID', 'GW_ERR_POLICY_TIMESTAMP_REQUIRED'],
   'R-SIGNED-PARTS': ['GW_ERR_POLICY_SIGNED_PARTS'],
   'R-ENVELOPE-SHAPE': ['GW_ERR_SOAP_ENVELOPE_SHAPE'],
-  'R-OPERATION-PARTS': ['GW_ERR_POLICY_ENCRYPTED_PARTS'],
+  'R-OPERATION-PARTS': ['GW_ERR_POLICY_ENCRYPTED_PARTS', 'GW_ERR_POLICY_SAML_REQUIRED'],
   'R-REPLAY': ['GW_ERR_SEC_REPLAY'],
   'R-UNIQUE-IDS': ['GW_ERR_SEC_DUPLICATE_ID'],
   'R-ALGORITHMS': ['GW_ERR_SEC_UNSUPPORTED_ALGORITHM'],
@@ -27,6 +27,7 @@ const codesForRule: Readonly<Record<string, readonly ErrorCode[]>> = {
   'R-MEDIA-TYPE': ['GW_ERR_HTTP_MEDIA_TYPE'],
   'R-SOAP-VERSION': ['GW_ERR_SOAP_VERSION_MISMATCH'],
   'R-USERNAMETOKEN': ['GW_ERR_SEC_AUTHENTICATION_FAILED'],
+  'R-SAML': ['GW_ERR_SEC_SAML_INVALID', 'GW_ERR_SEC_SAML_UNTRUSTED_ISSUER', 'GW_ERR_SEC_SAML_EXPIRED', 'GW_ERR_SEC_SAML_AUDIENCE', 'GW_ERR_SEC_SAML_CONFIRMATION'],
 };
 
 /**
@@ -40,8 +41,6 @@ const earlierRefusal: Readonly<Record<string, readonly ErrorCode[]>> = {
   R18: ['GW_ERR_SEC_TOKEN_INVALID'],
 };
 
-/** Cases that need SAML processing or a SAML requirement (issue #4); until then they are not claimed. */
-const needsSaml = (c: InteropCase): boolean => c.features.some((f) => f.startsWith('saml')) || c.features.includes('no-saml');
 
 interface Logged {
   readonly correlationId?: string;
@@ -97,10 +96,6 @@ describe('interop corpus: real WS-Security stacks against POLICY.md', () => {
 
   for (const c of manifest.cases) {
     const title = `${c.id} ${c.expected} (${c.policyRule ?? 'valid'}): ${c.reason}`;
-    if (needsSaml(c)) {
-      it.skip(`${title} — needs SAML support (issue #4)`, () => undefined);
-      continue;
-    }
     it(title, async () => {
       let now = new Date(c.clock);
       const mem = memoryLogger();

@@ -46,7 +46,8 @@ export function requestBytes(c: InteropCase, file?: string): Buffer {
 
 /**
  * The gateway configuration POLICY.md describes, for the ClaimsService WSDL: trust material from
- * certs/, skew 300 s / TTL 900 s, SubmitClaim encrypted, AES-CBC allowed (as POLICY.md says),
+ * certs/, skew 300 s / TTL 900 s, SubmitClaim encrypted, ListPolicies with a SAML 2.0 assertion
+ * from the pinned IdP (section 6), AES-CBC allowed (as POLICY.md says),
  * the WSDL's WS-Policy superseded by this file (the WS-Policy import is a later issue).
  */
 export function writeClaimsConfig(backendUrl: string): string {
@@ -74,9 +75,15 @@ security:
   decryption: {key: ${join(certs, 'gateway.key')}, certificate: ${join(certs, 'gateway.pem')}}
   timestamp: {futureSkewSeconds: 300, ttlSeconds: 900, expiresSkewSeconds: 300}
   usernameToken: {users: users.yaml, passwordTypes: [digest], maxAgeSeconds: 300}
+  saml:
+    issuers: [{entityId: "https://sso.insurer.example/idp", certificate: ${join(certs, 'idp.pem')}}]
+    audience: "urn:insurer-example:wsgate:claims"
+    skewSeconds: 300
+    recipients: ["https://wsgate.insurer.example/ClaimsService"]
   require: {signature: true, signedParts: [body, timestamp], timestamp: true}
   operations:
     SubmitClaim: {encryptedParts: [body]}
+    ListPolicies: {saml: true}
   legacy: [aes-cbc]
 `,
   );

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import type { Attr, Element, Node } from '@xmldom/xmldom';
 import { NS_XMLNS } from '../../xml/ns.ts';
 
@@ -48,13 +49,46 @@ function hasDeclarations(el: Element): boolean {
 
 /** exc-c14n of `apex` and its descendants; `inclusive` are the PrefixList prefixes. */
 export function excC14n(apex: Element, inclusive: InclusivePrefixes = new Set()): string {
-  const out: string[] = [];
+  const out = new Sink(undefined);
+  render(apex, inclusive, out);
+  return out.s;
+}
+
+/** The hash of exc-c14n(apex) (UTF-8), fed in pieces as it is rendered, without the whole string. */
+export function excC14nDigest(apex: Element, inclusive: InclusivePrefixes, hash: Hash): Hash {
+  const out = new Sink(hash);
+  render(apex, inclusive, out);
+  out.flush();
+  return hash;
+}
+
+function render(apex: Element, inclusive: InclusivePrefixes, out: Sink): void {
   const parent = apex.parentNode;
   // Inherited declarations matter only for PrefixList prefixes; visibly utilized ones come from the DOM's resolved names.
   const scope = inclusive.size > 0 && parent !== null && parent.nodeType === ELEMENT ? inScopeNamespaces(parent as Element) : new Map<string, string>();
   renderElement(apex, new Map([['', '']]), scope, inclusive, out);
-  return out.join('');
 }
+
+/**
+ * The output, appended to one string (V8 joins the pieces as a rope, without an array of them);
+ * with a hash it is handed over in blocks of about FLUSH_AT characters after an element ends.
+ */
+class Sink {
+  s = '';
+  readonly #hash: Hash | undefined;
+  constructor(hash: Hash | undefined) {
+    this.#hash = hash;
+  }
+  maybeFlush(): void {
+    if (this.s.length >= FLUSH_AT && this.#hash !== undefined) this.flush();
+  }
+  flush(): void {
+    this.#hash?.update(this.s, 'utf8');
+    this.s = '';
+  }
+}
+
+const FLUSH_AT = 16_384;
 
 interface AttrList {
   readonly length: number;
@@ -62,21 +96,22 @@ interface AttrList {
 }
 
 /** Renders the element's own namespace if the output ancestors did not already (the only one an attribute-less element can need). */
-function ownNamespace(el: Element, rendered: ReadonlyMap<string, string>, out: string[]): ReadonlyMap<string, string> {
+function ownNamespace(el: Element, rendered: ReadonlyMap<string, string>, out: Sink): ReadonlyMap<string, string> {
   const prefix = el.prefix ?? '';
   const uri = el.namespaceURI ?? '';
   if (rendered.get(prefix) === uri || (prefix !== '' && uri === '') || (prefix === '' && uri === '' && (rendered.get('') ?? '') === '')) return rendered;
-  out.push(prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`, escapeAttr(uri), '"');
+  out.s += (prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`) + escapeAttr(uri) + '"';
   return new Map(rendered).set(prefix, uri);
 }
 
-function renderElement(el: Element, rendered: ReadonlyMap<string, string>, parentScope: ReadonlyMap<string, string>, inclusive: InclusivePrefixes, out: string[]): void {
+function renderElement(el: Element, rendered: ReadonlyMap<string, string>, parentScope: ReadonlyMap<string, string>, inclusive: InclusivePrefixes, out: Sink): void {
   // xmldom's NamedNodeMap is array-like: indexed reads avoid a call per attribute.
   const list = el.attributes as unknown as AttrList;
   const scope = inclusive.size > 0 && hasDeclarations(el) ? withDeclarations(parentScope, el) : parentScope;
-  out.push('<', el.tagName);
-  const below = list.length === 0 && inclusive.size === 0 ? ownNamespace(el, rendered, out) : renderStartTag(el, list, rendered, scope, inclusive, out);
-  out.push('>');
+  const tag = el.tagName;
+  out.s += '<' + tag;
+  const below = inclusive.size === 0 && onlyUnprefixed(list) ? renderPlainStartTag(el, list, rendered, out) : renderStartTag(el, list, rendered, scope, inclusive, out);
+  out.s += '>';
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {
     switch (c.nodeType) {
       case ELEMENT:
@@ -84,11 +119,11 @@ function renderElement(el: Element, rendered: ReadonlyMap<string, string>, paren
         break;
       case TEXT:
       case CDATA:
-        out.push(escapeText((c as unknown as { data: string }).data));
+        out.s += escapeText((c as unknown as { data: string }).data);
         break;
       case PI: {
         const pi = c as unknown as { target: string; data: string };
-        out.push('<?', pi.target, pi.data === '' ? '' : ` ${pi.data}`, '?>');
+        out.s += '<?' + pi.target + (pi.data === '' ? '' : ` ${pi.data}`) + '?>';
         break;
       }
       case COMMENT:
@@ -97,7 +132,37 @@ function renderElement(el: Element, rendered: ReadonlyMap<string, string>, paren
         throw new Error(`exc-c14n: unexpected node type ${c.nodeType}`);
     }
   }
-  out.push('</', el.tagName, '>');
+  out.s += '</' + tag + '>';
+  out.maybeFlush();
+}
+
+/** No attribute but namespace declarations and unprefixed ones: only the element's own namespace can need rendering. */
+function onlyUnprefixed(list: AttrList): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (a !== undefined && a.prefix && a.namespaceURI !== NS_XMLNS) return false;
+  }
+  return true;
+}
+
+/** renderStartTag for an onlyUnprefixed element without a PrefixList: its namespace, then its attributes by local name. */
+function renderPlainStartTag(el: Element, list: AttrList, rendered: ReadonlyMap<string, string>, out: Sink): ReadonlyMap<string, string> {
+  const below = ownNamespace(el, rendered, out);
+  let first: Attr | undefined;
+  let more: Attr[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (a === undefined || a.namespaceURI === NS_XMLNS) continue;
+    if (first === undefined) first = a;
+    else (more ??= [first]).push(a);
+  }
+  if (more !== undefined) {
+    more.sort((a, b) => cmp(a.localName ?? a.name, b.localName ?? b.name));
+    for (const a of more) out.s += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
+  } else if (first !== undefined) {
+    out.s += ' ' + first.name + '="' + escapeAttr(first.value) + '"';
+  }
+  return below;
 }
 
 function withDeclarations(parentScope: ReadonlyMap<string, string>, el: Element): Map<string, string> {
@@ -107,7 +172,7 @@ function withDeclarations(parentScope: ReadonlyMap<string, string>, el: Element)
 }
 
 /** Namespace declarations and attributes of the start tag (after `<name`); returns the namespaces rendered for the children. */
-function renderStartTag(el: Element, list: AttrList, rendered: ReadonlyMap<string, string>, scope: ReadonlyMap<string, string>, inclusive: InclusivePrefixes, out: string[]): ReadonlyMap<string, string> {
+function renderStartTag(el: Element, list: AttrList, rendered: ReadonlyMap<string, string>, scope: ReadonlyMap<string, string>, inclusive: InclusivePrefixes, out: Sink): ReadonlyMap<string, string> {
   const wanted = new Map<string, string>();
   wanted.set(el.prefix ?? '', el.namespaceURI ?? '');
   const attrs: Attr[] = [];
@@ -133,8 +198,8 @@ function renderStartTag(el: Element, list: AttrList, rendered: ReadonlyMap<strin
   }
   if (nsOut.length > 1) nsOut.sort((a, b) => cmp(a[0], b[0]));
   if (attrs.length > 1) attrs.sort((a, b) => cmp(a.namespaceURI ?? '', b.namespaceURI ?? '') || cmp(a.localName ?? a.name, b.localName ?? b.name));
-  for (const [prefix, uri] of nsOut) out.push(prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`, escapeAttr(uri), '"');
-  for (const a of attrs) out.push(' ', a.name, '="', escapeAttr(a.value), '"');
+  for (const [prefix, uri] of nsOut) out.s += (prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`) + escapeAttr(uri) + '"';
+  for (const a of attrs) out.s += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
   return mine ?? rendered;
 }
 
@@ -150,7 +215,10 @@ function escapeText(s: string): string {
   return s.replace(/[&<>\r]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '&#xD;'));
 }
 
+const ATTR_SPECIALS = /[&<"\t\n\r]/;
+
 function escapeAttr(s: string): string {
+  if (!ATTR_SPECIALS.test(s)) return s;
   return s.replace(/[&<"\t\n\r]/g, (ch) => ATTR_ESCAPES[ch] ?? ch);
 }
 

@@ -5,7 +5,7 @@ import { GatewayError } from '../../errors.ts';
 import type { SignedReference } from '../types.ts';
 import { hashLength } from './algorithms.ts';
 import type { SignatureScheme } from './algorithms.ts';
-import { excC14n } from './exc-c14n.ts';
+import { excC14n, excC14nDigest } from './exc-c14n.ts';
 import { parseSignature } from './shape.ts';
 import type { ParsedReference, ParsedSignature } from './shape.ts';
 import type { VerifiedSignature, VerifyContext } from './types.ts';
@@ -79,7 +79,7 @@ function verifyReference(ref: ParsedReference, sigEl: Element, ctx: VerifyContex
   if (contains(sigEl, node)) throw new GatewayError('GW_ERR_SEC_SIGNATURE_MALFORMED', `Reference ${ref.uri} points into its own ds:Signature`);
   // No enveloped-signature transform is accepted, so an enclosing element is never a valid target.
   if (contains(node, sigEl)) throw new GatewayError('GW_ERR_SEC_SIGNATURE_MALFORMED', `Reference ${ref.uri} encloses its own ds:Signature`);
-  const digest = createHash(ref.hash).update(excC14n(node, ref.prefixes), 'utf8').digest();
+  const digest = excC14nDigest(node, ref.prefixes, createHash(ref.hash)).digest();
   if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) {
     throw invalid(`digest of Reference ${ref.uri} does not match`);
   }

@@ -71,7 +71,7 @@ describe('loadConfig: a valid gateway with two services', () => {
         wsdlPolicy: 'refuse',
         trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
         timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
-        require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true },
+        require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true, saml: false },
         operations: {},
         legacy: [],
         replay: { maxEntries: 100_000 },

@@ -15,8 +15,8 @@ describe('generated documentation', () => {
 });
 
 describe('error catalogue', () => {
-  it('has 60 codes (change this number on purpose when adding or removing one)', () => {
-    expect(errorCodes).toHaveLength(60);
+  it('has 66 codes (change this number on purpose when adding or removing one)', () => {
+    expect(errorCodes).toHaveLength(66);
   });
 
   it('documents every code in docs/errors.md, one row each', () => {

@@ -1,0 +1,3 @@
+export { processSamlAssertion, type SamlContext } from './assertion.ts';
+export { bindHolderOfKey } from './confirmation.ts';
+export { samlSettings, type SamlIssuer, type SamlSettings } from './settings.ts';

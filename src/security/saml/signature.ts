@@ -1,0 +1,97 @@
+import { constants, createHash, timingSafeEqual, verify } from 'node:crypto';
+import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
+import { GatewayError } from '../../errors.ts';
+import { NS_XMLNS, childElements } from '../../xml/ns.ts';
+import { ALG_ENVELOPED_SIGNATURE, ALG_EXC_C14N, hashLength } from '../signature/algorithms.ts';
+import { excC14n, inScopeNamespaces, type InclusivePrefixes } from '../signature/exc-c14n.ts';
+import { parseSignature, type ParsedSignature } from '../signature/shape.ts';
+import type { SignatureAlgorithmPolicy } from '../signature/types.ts';
+
+/**
+ * The enveloped signature of a SAML assertion (SAML core §5.4): exactly one Reference, whose URI
+ * is `#` + the assertion's own ID and resolves (through the message's Id index) to this very
+ * element; transforms exactly enveloped-signature then exc-c14n; verified with the PINNED key of
+ * the issuer — ds:KeyInfo inside the assertion is never used to find a key.
+ */
+
+export interface AssertionSignatureContext {
+  readonly idIndex: { get(id: string): Element | undefined };
+  readonly policy: SignatureAlgorithmPolicy;
+}
+
+function invalid(reason: string): GatewayError {
+  return new GatewayError('GW_ERR_SEC_SAML_INVALID', reason);
+}
+
+/** The shared signature shape checks; their "malformed" refusals are SAML refusals here. */
+function parse(sig: Element, policy: SignatureAlgorithmPolicy): ParsedSignature {
+  try {
+    return parseSignature(sig, policy);
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === 'GW_ERR_SEC_SIGNATURE_MALFORMED') throw new GatewayError('GW_ERR_SEC_SAML_INVALID', `assertion signature: ${err.reason}`, undefined, { cause: err });
+    throw err;
+  }
+}
+
+const KEY_TYPES: Readonly<Record<string, readonly string[]>> = { rsa: ['rsa'], 'rsa-pss': ['rsa', 'rsa-pss'], ecdsa: ['ec'] };
+
+function verifySignatureValue(parsed: ParsedSignature, key: KeyObject): void {
+  const { family, hash } = parsed.scheme;
+  if (!(KEY_TYPES[family] ?? []).includes(key.asymmetricKeyType ?? '')) throw invalid(`the pinned ${key.asymmetricKeyType ?? key.type} key cannot verify ${parsed.signatureMethod}`);
+  const options: VerifyKeyObjectInput =
+    family === 'rsa-pss'
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hashLength(hash) }
+      : family === 'ecdsa'
+        ? { key, dsaEncoding: 'ieee-p1363' }
+        : { key, padding: constants.RSA_PKCS1_PADDING };
+  const data = Buffer.from(excC14n(parsed.signedInfo, parsed.c14nPrefixes), 'utf8');
+  let ok: boolean;
+  try {
+    ok = verify(hash, data, options, parsed.signatureValue);
+  } catch (err) {
+    throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'assertion SignatureValue could not be verified', undefined, { cause: err });
+  }
+  if (!ok) throw invalid('assertion SignatureValue does not verify with the pinned certificate of its issuer');
+}
+
+/**
+ * The enveloped-signature transform without touching the message: a deep clone of the assertion
+ * with this ds:Signature removed. PrefixList namespaces the assertion inherits are declared on the
+ * clone, so its exc-c14n equals that of the original in place minus the signature.
+ */
+export function envelopedView(assertion: Element, sig: Element, prefixes: InclusivePrefixes): Element {
+  const position = childElements(assertion).indexOf(sig);
+  const clone = assertion.cloneNode(true) as Element;
+  const twin = childElements(clone)[position];
+  if (position < 0 || twin === undefined) throw invalid('the assertion signature is not a child of the assertion');
+  clone.removeChild(twin);
+  const parent = assertion.parentNode;
+  if (prefixes.size > 0 && parent !== null && parent.nodeType === 1) {
+    const inherited = inScopeNamespaces(parent as Element);
+    for (const p of prefixes) {
+      const uri = inherited.get(p);
+      const local = p === '' ? 'xmlns' : p;
+      if (uri === undefined || uri === '' || clone.hasAttributeNS(NS_XMLNS, local)) continue;
+      clone.setAttributeNS(NS_XMLNS, p === '' ? 'xmlns' : `xmlns:${p}`, uri);
+    }
+  }
+  return clone;
+}
+
+/** Verifies the assertion's own signature with the pinned key; SignatureValue first, then the digest. */
+export function verifyAssertionSignature(assertion: Element, sig: Element, id: string, key: KeyObject, ctx: AssertionSignatureContext): { readonly signatureMethod: string; readonly digestMethod: string } {
+  const parsed = parse(sig, ctx.policy);
+  const ref = parsed.references[0];
+  if (ref === undefined || parsed.references.length !== 1) throw invalid(`the assertion signature has ${parsed.references.length} References (exactly one, to the assertion)`);
+  if (ref.transforms.length !== 2 || ref.transforms[0] !== ALG_ENVELOPED_SIGNATURE || ref.transforms[1] !== ALG_EXC_C14N) {
+    throw invalid('the assertion signature Reference must have exactly the transforms enveloped-signature, exc-c14n');
+  }
+  if (ref.id !== id) throw invalid(`the assertion signature references ${JSON.stringify(ref.uri.slice(0, 80))}, not the assertion's own ID`);
+  // XSW: the Id must name this element and no other (the index refuses duplicates outright).
+  if (ctx.idIndex.get(ref.id) !== assertion) throw invalid('the assertion signature Reference does not resolve to the assertion being processed');
+  verifySignatureValue(parsed, key);
+  const digest = createHash(ref.hash).update(excC14n(envelopedView(assertion, sig, ref.prefixes), ref.prefixes), 'utf8').digest();
+  if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) throw invalid('the assertion digest does not match (the assertion was changed after signing)');
+  return { signatureMethod: parsed.signatureMethod, digestMethod: ref.digestMethod };
+}
