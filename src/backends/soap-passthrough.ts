@@ -87,7 +87,14 @@ export class SoapPassthroughBackend implements BackendAdapter {
   async forward(req: BackendRequest): Promise<BackendResponse> {
     const started = performance.now();
     const timeoutMs = this.#config.responseTimeoutMs;
-    const signal = AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs + this.#config.connectTimeoutMs)]);
+    // One controller for both ends: the client going away, and a total deadline (undici's own
+    // timeouts bound the gaps between bytes, not a backend that dribbles). AbortSignal.any is
+    // avoided: on Node 20 it is slow and keeps its sources alive.
+    const controller = new AbortController();
+    const onClientAbort = (): void => controller.abort(req.signal.reason);
+    req.signal.addEventListener('abort', onClientAbort, { once: true });
+    const deadline = setTimeout(() => controller.abort(new DOMException('backend deadline', 'TimeoutError')), timeoutMs + this.#config.connectTimeoutMs);
+    const signal = controller.signal;
     try {
       const res = await this.#pool(req.url).request({
         method: 'POST',
@@ -130,6 +137,9 @@ export class SoapPassthroughBackend implements BackendAdapter {
         throw new GatewayError('GW_ERR_BACKEND_TIMEOUT', `backend did not complete within ${timeoutMs} ms`, undefined, { cause: err });
       }
       throw classify(err, timeoutMs);
+    } finally {
+      clearTimeout(deadline);
+      req.signal.removeEventListener('abort', onClientAbort);
     }
   }
 

@@ -33,11 +33,6 @@ interface MutableNode {
 
 /** The fields createElementNS / createAttributeNS set beyond createElement / _createAttribute. */
 interface NsFields {
-  parentNode: null;
-  previousSibling: null;
-  nextSibling: null;
-  firstChild: null;
-  lastChild: null;
   namespaceURI: string | null;
   prefix: string | null;
   localName: string;
@@ -97,8 +92,6 @@ export class DomBuilder {
     el.namespaceURI = tag.uri === '' ? null : tag.uri;
     el.prefix = tag.prefix === '' ? null : tag.prefix;
     el.localName = tag.local;
-    // Own link fields from the start (values as the prototype's): one hidden class for every element, with children or not.
-    el.parentNode = el.previousSibling = el.nextSibling = el.firstChild = el.lastChild = null;
     const attrs = this.#attrs;
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i] as SaxesAttributeNS;
