@@ -77,3 +77,40 @@ export function cpuShare(from: CpuSnapshot, to: CpuSnapshot): CpuShare {
   return { processes, others: Math.max(0, machineBusy * cpus().length - listed), machineBusy };
 }
 
+
+/**
+ * CPU use split between alternating phases (e.g. the time-sliced targets of an open-loop run):
+ * `switchTo(k)` closes the current phase and opens k's; `switchTo(undefined)` closes without opening.
+ */
+export class CpuAccumulator {
+  readonly #pids: ReadonlyMap<string, number>;
+  readonly #totals: { wallMs: number; processes: Map<string, number>; machineBusy: number; machineTotal: number }[];
+  #current: number | undefined;
+  #last: CpuSnapshot | undefined;
+
+  constructor(pids: ReadonlyMap<string, number>, phases: number) {
+    this.#pids = pids;
+    this.#totals = Array.from({ length: phases }, () => ({ wallMs: 0, processes: new Map<string, number>(), machineBusy: 0, machineTotal: 0 }));
+  }
+
+  switchTo(phase: number | undefined): void {
+    const now = cpuSnapshot(this.#pids);
+    const total = this.#current === undefined ? undefined : this.#totals[this.#current];
+    if (total !== undefined && this.#last !== undefined) {
+      total.wallMs += now.atMs - this.#last.atMs;
+      for (const [name, end] of now.processes) total.processes.set(name, (total.processes.get(name) ?? 0) + end - (this.#last.processes.get(name) ?? Number.NaN));
+      total.machineBusy += now.machineBusy - this.#last.machineBusy;
+      total.machineTotal += now.machineTotal - this.#last.machineTotal;
+    }
+    this.#current = phase;
+    this.#last = now;
+  }
+
+  /** The phase's CPU use as if it had been one run from a zero snapshot to the accumulated one. */
+  share(phase: number): CpuShare {
+    const t = this.#totals[phase];
+    if (t === undefined) throw new RangeError(`no phase ${phase}`);
+    const zero: CpuSnapshot = { atMs: 0, processes: new Map([...t.processes.keys()].map((k) => [k, 0])), machineBusy: 0, machineTotal: 0 };
+    return cpuShare(zero, { atMs: t.wallMs, processes: t.processes, machineBusy: t.machineBusy, machineTotal: t.machineTotal });
+  }
+}

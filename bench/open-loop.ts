@@ -1,37 +1,50 @@
 /**
- * Open-loop, constant-rate load: the latency a target adds at a fixed offered rate, without the
+ * Open-loop, constant-rate load: the latency targets add at a fixed offered rate, without the
  * bursts of autocannon's `overallRate` (which releases each connection's quota at the start of every
  * second).
  *
  * Request i is due at start + i × 1000/R ms, whatever happened to the earlier ones. A ~1 ms timer
- * sends every request that is due, so timer jitter delays a request by at most about a tick and
+ * sends every request that is due, so timer jitter delays a request by about a tick at most and
  * never bunches a second's worth. Each latency runs from the due time to the end of the response
- * body, so a stall (of the target or of this process) shows up in the percentiles instead of
- * lowering the rate (coordinated omission). The send lag (actual send − due time) is reported on
- * its own so the generator's share can be told apart.
+ * body, so a stall (of a target or of this process) shows up in the percentiles instead of lowering
+ * the rate (coordinated omission). The send lag (actual send − due time) is reported on its own so
+ * the generator's share can be told apart.
  *
- * Bounded: exactly ceil(R × (warm-up + duration)) requests are due; requests due during the
+ * Several targets are measured in one run by time slicing: the schedule is cut into blocks of
+ * `blockSeconds` and block k goes to target k mod n, so every target sees the same rate and the same
+ * background (on a shared machine, other work comes and goes on a scale of seconds; measured one
+ * after the other, the two paths would see different machines).
+ *
+ * Bounded: exactly ceil(R × (warm-up + n × duration)) requests are due; those due during the
  * warm-up are sent but not recorded; once the last is due, in-flight requests get at most
- * `timeoutMs` more, then the pool is destroyed. A request that fails, times out, gets a non-2xx
+ * `timeoutMs` more, then the pools are destroyed. A request that fails, times out, gets a non-2xx
  * status, is still unfinished at the end, or is not sent because `maxInFlight` were already
- * outstanding (the target is not keeping up) counts as a failure and as an infinite latency.
+ * outstanding (the targets are not keeping up) counts as a failure and as an infinite latency.
  */
 import { Pool } from 'undici';
 
 export interface OpenLoopOptions {
-  /** Absolute URL (origin + path). */
-  readonly url: string;
+  /** Absolute URLs (origin + path), served in turn, a block each. */
+  readonly targets: readonly string[];
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly ratePerSecond: number;
+  readonly blockSeconds: number;
+  /** For all targets together, at the start. */
   readonly warmupSeconds: number;
+  /** Measured time per target. */
   readonly durationSeconds: number;
-  /** Keep-alive connections in the pool; enough that requests do not wait for a free one. */
+  /** Keep-alive connections per target; enough that requests do not wait for a free one. */
   readonly connections: number;
   /** Per request (headers and body), and the most the end of the run waits for stragglers. */
   readonly timeoutMs: number;
   /** Outstanding requests beyond which a due request is skipped (and counted as failed). */
   readonly maxInFlight: number;
+  /**
+   * Called as each block starts with the target it serves and whether it is measured, and once at
+   * the end with `undefined` (e.g. to attribute CPU use to the targets).
+   */
+  readonly onBlock?: (target: number | undefined, measured: boolean) => void;
 }
 
 export interface Percentiles {
@@ -42,8 +55,9 @@ export interface Percentiles {
 }
 
 export interface OpenLoopResult {
+  readonly url: string;
   readonly ratePerSecond: number;
-  /** Requests due in the measured window (after the warm-up). */
+  /** Requests due for this target after the warm-up. */
   readonly due: number;
   readonly completed: number;
   /** Of `due`: errors, timeouts, non-2xx, unfinished at the end, skipped (see `skipped`). */
@@ -53,7 +67,6 @@ export interface OpenLoopResult {
   readonly latency: Percentiles;
   /** Milliseconds from the due time to the hand-off to undici. */
   readonly sendLag: Percentiles;
-  readonly maxInFlight: number;
 }
 
 const TICK_MS = 1;
@@ -70,46 +83,63 @@ function percentiles(values: Float64Array): Percentiles {
   return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
-export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
-  const target = new URL(opts.url);
+interface TargetState {
+  readonly url: URL;
+  readonly pool: Pool;
+  readonly latency: Float64Array;
+  readonly sendLag: Float64Array;
+  completed: number;
+  skipped: number;
+}
+
+export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult[]> {
+  const n = opts.targets.length;
   const intervalMs = 1000 / opts.ratePerSecond;
-  const warmupCount = Math.ceil(opts.ratePerSecond * opts.warmupSeconds);
-  const total = warmupCount + Math.ceil(opts.ratePerSecond * opts.durationSeconds);
-  const measured = total - warmupCount;
-  const latency = new Float64Array(measured).fill(Number.POSITIVE_INFINITY);
-  const sendLag = new Float64Array(measured);
+  const blockMs = opts.blockSeconds * 1000;
+  const warmupMs = opts.warmupSeconds * 1000;
+  const total = Math.ceil(opts.ratePerSecond * (opts.warmupSeconds + n * opts.durationSeconds));
+  const blockOf = (i: number): number => Math.floor((i * intervalMs) / blockMs);
+  const measured = (i: number): boolean => i * intervalMs >= warmupMs;
+
+  // Which target each request goes to, and its slot in that target's record (-1: warm-up).
+  const targetOf = new Uint8Array(total);
+  const slotOf = new Int32Array(total).fill(-1);
+  const counts = new Array<number>(n).fill(0);
+  for (let i = 0; i < total; i++) {
+    const t = blockOf(i) % n;
+    targetOf[i] = t;
+    if (measured(i)) {
+      slotOf[i] = counts[t] ?? 0;
+      counts[t] = (counts[t] ?? 0) + 1;
+    }
+  }
   const body = Buffer.from(opts.body);
-  const pool = new Pool(target.origin, {
-    connections: opts.connections,
-    pipelining: 1,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    keepAliveTimeout: 60_000,
+  const states: TargetState[] = opts.targets.map((u, t) => {
+    const url = new URL(u);
+    const pool = new Pool(url.origin, { connections: opts.connections, pipelining: 1, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, keepAliveTimeout: 60_000 });
+    const due = counts[t] ?? 0;
+    return { url, pool, latency: new Float64Array(due).fill(Number.POSITIVE_INFINITY), sendLag: new Float64Array(due), completed: 0, skipped: 0 };
   });
 
-  let completed = 0;
-  let skipped = 0;
   let inFlight = 0;
-  let peakInFlight = 0;
-  let next = 0;
   let onIdle: (() => void) | undefined;
-
   const send = (i: number, dueAt: number): void => {
-    const slot = i - warmupCount;
+    const s = states[targetOf[i] ?? 0];
+    const slot = slotOf[i] ?? -1;
+    if (s === undefined) return;
     if (inFlight >= opts.maxInFlight) {
-      if (slot >= 0) skipped++;
+      if (slot >= 0) s.skipped++;
       return;
     }
-    if (slot >= 0) sendLag[slot] = performance.now() - dueAt;
+    if (slot >= 0) s.sendLag[slot] = performance.now() - dueAt;
     inFlight++;
-    peakInFlight = Math.max(peakInFlight, inFlight);
-    pool
-      .request({ path: `${target.pathname}${target.search}`, method: 'POST', headers: opts.headers, body })
+    s.pool
+      .request({ path: `${s.url.pathname}${s.url.search}`, method: 'POST', headers: opts.headers, body })
       .then(async (res) => {
         await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
         if (slot >= 0 && res.statusCode >= 200 && res.statusCode < 300) {
-          latency[slot] = performance.now() - dueAt;
-          completed++;
+          s.latency[slot] = performance.now() - dueAt;
+          s.completed++;
         }
       })
       .catch(() => undefined)
@@ -120,10 +150,16 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
   };
 
   const start = performance.now();
+  let next = 0;
+  let block = -1;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now();
       while (next < total && start + next * intervalMs <= now) {
+        if (blockOf(next) !== block) {
+          block = blockOf(next);
+          opts.onBlock?.(block % n, measured(next));
+        }
         send(next, start + next * intervalMs);
         next++;
       }
@@ -141,16 +177,17 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
       };
     });
   }
-  await pool.destroy();
+  opts.onBlock?.(undefined, false);
+  await Promise.all(states.map((s) => s.pool.destroy()));
 
-  return {
+  return states.map((s) => ({
+    url: s.url.href,
     ratePerSecond: opts.ratePerSecond,
-    due: measured,
-    completed,
-    failures: measured - completed,
-    skipped,
-    latency: percentiles(latency),
-    sendLag: percentiles(sendLag),
-    maxInFlight: peakInFlight,
-  };
+    due: s.latency.length,
+    completed: s.completed,
+    failures: s.latency.length - s.completed,
+    skipped: s.skipped,
+    latency: percentiles(s.latency),
+    sendLag: percentiles(s.sendLag),
+  }));
 }

@@ -47,7 +47,14 @@ export interface LoadOptions {
   readonly durationSeconds: number;
 }
 
-export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+interface LoadSample {
+  readonly times: readonly number[];
+  readonly requests: number;
+  readonly seconds: number;
+  readonly failures: number;
+}
+
+async function sample(opts: LoadOptions): Promise<LoadSample> {
   const times: number[] = [];
   const instance = autocannon({
     url: opts.url,
@@ -62,12 +69,49 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
   });
   const result = await instance;
-  const sorted = Float64Array.from(times).sort();
+  return { times, requests: result.requests.total, seconds: result.duration, failures: result.errors + result.timeouts + result.non2xx };
+}
+
+function summarize(samples: readonly LoadSample[]): LoadResult {
+  const sorted = Float64Array.from(samples.flatMap((s) => s.times)).sort();
+  const requests = samples.reduce((a, s) => a + s.requests, 0);
+  const seconds = samples.reduce((a, s) => a + s.seconds, 0);
   return {
-    requestsPerSecond: result.requests.total / result.duration,
+    requestsPerSecond: seconds > 0 ? requests / seconds : Number.NaN,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
-    completed: result.requests.total,
-    failures: result.errors + result.timeouts + result.non2xx,
+    completed: requests,
+    failures: samples.reduce((a, s) => a + s.failures, 0),
   };
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  return summarize([await sample(opts)]);
+}
+
+export interface AlternatingLoadOptions {
+  readonly urls: readonly string[];
+  readonly body: string;
+  readonly connections: number;
+  /** Each url gets `rounds` runs of `secondsPerRound`, in turn: a b a b ... */
+  readonly rounds: number;
+  readonly secondsPerRound: number;
+  /** Called before each run with the url's index, and with `undefined` after the last. */
+  readonly onRun?: (target: number | undefined) => void;
+}
+
+/**
+ * Closed-loop runs of several urls taken in turns, so that each sees the same background: on a
+ * shared machine, other work comes and goes, and back-to-back 10 s runs would compare two machines.
+ */
+export async function runAlternating(opts: AlternatingLoadOptions): Promise<LoadResult[]> {
+  const samples = opts.urls.map((): LoadSample[] => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const [i, url] of opts.urls.entries()) {
+      opts.onRun?.(i);
+      samples[i]?.push(await sample({ url, body: opts.body, connections: opts.connections, durationSeconds: opts.secondsPerRound }));
+    }
+  }
+  opts.onRun?.(undefined);
+  return samples.map(summarize);
 }

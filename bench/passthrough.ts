@@ -8,11 +8,12 @@
  * backend, log level warn) each run in their own process; the load generators run here, so the three
  * processes share the machine's CPUs (the per-run CPU columns show how). For GetPolicy requests of
  * ~1 KB and ~100 KB (SOAP 1.1):
- *   - saturation, closed loop with autocannon at N connections, direct to the backend and then
- *     through the gateway (req/s, p50, p99, gateway/direct ratios);
+ *   - saturation, closed loop with autocannon at N connections, direct to the backend and through
+ *     the gateway in alternating 2 s runs (req/s, p50, p99, gateway/direct ratios);
  *   - open loop at half the gateway's saturating rate (bench/open-loop.ts: evenly spaced requests,
- *     latency from the scheduled send time), direct and then through the gateway, and the latency
- *     the gateway adds (gateway − direct).
+ *     latency from the scheduled send time), direct and through the gateway in alternating 1 s
+ *     blocks of one run (so both see the same background), and the latency the gateway adds
+ *     (gateway − direct).
  * Latency percentiles are computed here from every response time (autocannon's own histogram keeps
  * whole milliseconds).
  */
@@ -21,11 +22,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { BACKEND_PATHS, GATEWAY_PATHS } from '../src/example/contract.ts';
-import { cpuShare, cpuSnapshot } from './cpu-usage.ts';
+import { CpuAccumulator, cpuShare, cpuSnapshot } from './cpu-usage.ts';
 import { runOpenLoop } from './open-loop.ts';
-import { SOAP11_HEADERS, paddedGetPolicy, runLoad } from './passthrough-load.ts';
+import { SOAP11_HEADERS, paddedGetPolicy, runAlternating, runLoad } from './passthrough-load.ts';
 import { report } from './passthrough-report.ts';
-import type { Phase, ReportSettings, SizeResult } from './passthrough-report.ts';
+import type { ReportSettings, SizeResult } from './passthrough-report.ts';
 import { startServerProcess } from './passthrough-servers.ts';
 import type { ServerProcess } from './passthrough-servers.ts';
 
@@ -46,6 +47,8 @@ const SETTINGS: ReportSettings = {
 };
 const WARMUP = Number(values.warmup);
 const OPEN_TIMEOUT_MS = 10_000;
+const BLOCK_SECONDS = 1;
+const SATURATION_ROUND_SECONDS = 2;
 const SIZES = [
   { label: '1 KB', bytes: 1024 },
   { label: '100 KB', bytes: 100 * 1024 },
@@ -60,11 +63,6 @@ async function checkOnce(url: string, body: string, what: string): Promise<void>
 }
 
 async function measure(label: string, bytes: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string): Promise<SizeResult> {
-  const withCpu = async <T>(run: () => Promise<T>): Promise<Phase<T>> => {
-    const before = cpuSnapshot(pids);
-    const result = await run();
-    return { result, cpu: cpuShare(before, cpuSnapshot(pids)) };
-  };
   const { durationSeconds: duration, connections } = SETTINGS;
   const body = paddedGetPolicy(bytes);
   await checkOnce(directUrl, body, `direct ${label}`);
@@ -75,24 +73,39 @@ async function measure(label: string, bytes: number, pids: ReadonlyMap<string, n
     await runLoad({ ...base, url: directUrl, durationSeconds: WARMUP });
     await runLoad({ ...base, url: gatewayUrl, durationSeconds: WARMUP });
   }
-  process.stderr.write(`[${label}] saturation: direct, then gateway (${duration}s each)\n`);
-  const direct = await withCpu(() => runLoad({ ...base, url: directUrl, durationSeconds: duration }));
-  const gateway = await withCpu(() => runLoad({ ...base, url: gatewayUrl, durationSeconds: duration }));
+  const rounds = Math.max(1, Math.round(duration / SATURATION_ROUND_SECONDS));
+  process.stderr.write(`[${label}] saturation: direct and gateway in turns, ${rounds} x ${SATURATION_ROUND_SECONDS}s each\n`);
+  const saturationCpu = new CpuAccumulator(pids, 2);
+  const [directSat, gatewaySat] = await runAlternating({
+    ...base,
+    urls: [directUrl, gatewayUrl],
+    rounds,
+    secondsPerRound: SATURATION_ROUND_SECONDS,
+    onRun: (target) => saturationCpu.switchTo(target),
+  });
+  if (directSat === undefined || gatewaySat === undefined) throw new Error('saturation returned no result');
+  const direct = { result: directSat, cpu: saturationCpu.share(0) };
+  const gateway = { result: gatewaySat, cpu: saturationCpu.share(1) };
 
   const rate = Math.max(1, Math.floor(gateway.result.requestsPerSecond / 2));
-  const open = {
+  process.stderr.write(`[${label}] open loop at ${rate} req/s: direct and gateway in alternating ${BLOCK_SECONDS}s blocks (${SETTINGS.openWarmupSeconds}s + 2 x ${duration}s)\n`);
+  const cpu = new CpuAccumulator(pids, 2);
+  const [directOpen, gatewayOpen] = await runOpenLoop({
+    targets: [directUrl, gatewayUrl],
     body,
     headers: SOAP11_HEADERS,
     ratePerSecond: rate,
+    blockSeconds: BLOCK_SECONDS,
     warmupSeconds: SETTINGS.openWarmupSeconds,
     durationSeconds: duration,
     connections: SETTINGS.openConnections,
     timeoutMs: OPEN_TIMEOUT_MS,
     maxInFlight: Math.max(SETTINGS.openConnections * 4, rate),
-  };
-  process.stderr.write(`[${label}] open loop at ${rate} req/s: direct, then gateway (${SETTINGS.openWarmupSeconds}s + ${duration}s each)\n`);
-  const directAtRate = await withCpu(() => runOpenLoop({ ...open, url: directUrl }));
-  const gatewayAtRate = await withCpu(() => runOpenLoop({ ...open, url: gatewayUrl }));
+    onBlock: (target, measured) => cpu.switchTo(measured ? target : undefined),
+  });
+  if (directOpen === undefined || gatewayOpen === undefined) throw new Error('open loop returned no result');
+  const directAtRate = { result: directOpen, cpu: cpu.share(0) };
+  const gatewayAtRate = { result: gatewayOpen, cpu: cpu.share(1) };
   return { label, direct, gateway, rate, directAtRate, gatewayAtRate };
 }
 

@@ -1,11 +1,12 @@
-import { constants, createHash, timingSafeEqual, verify } from 'node:crypto';
-import type { KeyObject, VerifyKeyObjectInput } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { GatewayError } from '../../errors.ts';
 import { NS_XMLNS, childElements } from '../../xml/ns.ts';
-import { ALG_ENVELOPED_SIGNATURE, ALG_EXC_C14N, hashLength } from '../signature/algorithms.ts';
+import { ALG_ENVELOPED_SIGNATURE, ALG_EXC_C14N } from '../signature/algorithms.ts';
 import { excC14n, inScopeNamespaces, type InclusivePrefixes } from '../signature/exc-c14n.ts';
 import { parseSignature, type ParsedSignature } from '../signature/shape.ts';
+import { verifySignatureValue } from '../signature/verify.ts';
 import type { SignatureAlgorithmPolicy } from '../signature/types.ts';
 
 /**
@@ -34,25 +35,10 @@ function parse(sig: Element, policy: SignatureAlgorithmPolicy): ParsedSignature 
   }
 }
 
-const KEY_TYPES: Readonly<Record<string, readonly string[]>> = { rsa: ['rsa'], 'rsa-pss': ['rsa', 'rsa-pss'], ecdsa: ['ec'] };
-
-function verifySignatureValue(parsed: ParsedSignature, key: KeyObject): void {
-  const { family, hash } = parsed.scheme;
-  if (!(KEY_TYPES[family] ?? []).includes(key.asymmetricKeyType ?? '')) throw invalid(`the pinned ${key.asymmetricKeyType ?? key.type} key cannot verify ${parsed.signatureMethod}`);
-  const options: VerifyKeyObjectInput =
-    family === 'rsa-pss'
-      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hashLength(hash) }
-      : family === 'ecdsa'
-        ? { key, dsaEncoding: 'ieee-p1363' }
-        : { key, padding: constants.RSA_PKCS1_PADDING };
-  const data = Buffer.from(excC14n(parsed.signedInfo, parsed.c14nPrefixes), 'utf8');
-  let ok: boolean;
-  try {
-    ok = verify(hash, data, options, parsed.signatureValue);
-  } catch (err) {
-    throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'assertion SignatureValue could not be verified', undefined, { cause: err });
-  }
-  if (!ok) throw invalid('assertion SignatureValue does not verify with the pinned certificate of its issuer');
+function verifyWithPinnedKey(parsed: ParsedSignature, key: KeyObject): void {
+  verifySignatureValue(parsed, key, (reason, cause) =>
+    new GatewayError('GW_ERR_SEC_SAML_INVALID', `assertion: ${reason} (pinned certificate of its issuer)`, undefined, cause === undefined ? undefined : { cause }),
+  );
 }
 
 /**
@@ -90,7 +76,7 @@ export function verifyAssertionSignature(assertion: Element, sig: Element, id: s
   if (ref.id !== id) throw invalid(`the assertion signature references ${JSON.stringify(ref.uri.slice(0, 80))}, not the assertion's own ID`);
   // XSW: the Id must name this element and no other (the index refuses duplicates outright).
   if (ctx.idIndex.get(ref.id) !== assertion) throw invalid('the assertion signature Reference does not resolve to the assertion being processed');
-  verifySignatureValue(parsed, key);
+  verifyWithPinnedKey(parsed, key);
   const digest = createHash(ref.hash).update(excC14n(envelopedView(assertion, sig, ref.prefixes), ref.prefixes), 'utf8').digest();
   if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) throw invalid('the assertion digest does not match (the assertion was changed after signing)');
   return { signatureMethod: parsed.signatureMethod, digestMethod: ref.digestMethod };

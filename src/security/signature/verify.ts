@@ -44,11 +44,14 @@ const KEY_TYPES: Readonly<Record<SignatureScheme['family'], readonly string[]>> 
   ecdsa: ['ec'],
 };
 
-/** Verifies the SignatureValue; returns the canonical SignedInfo bytes it was checked over. */
-function verifySignatureValue(parsed: ParsedSignature, key: KeyObject): Buffer {
+/**
+ * Verifies the SignatureValue over exc-c14n(SignedInfo) with `key`; returns the canonical SignedInfo
+ * bytes. `fail` makes the error (message signatures and SAML assertions report different codes).
+ */
+export function verifySignatureValue(parsed: ParsedSignature, key: KeyObject, fail: (reason: string, cause?: unknown) => GatewayError = signatureInvalid): Buffer {
   const { family, hash } = parsed.scheme;
   if (key.type === 'secret' || !KEY_TYPES[family].includes(key.asymmetricKeyType ?? '')) {
-    throw invalid(`a ${key.asymmetricKeyType ?? key.type} key cannot verify ${parsed.signatureMethod}`);
+    throw fail(`a ${key.asymmetricKeyType ?? key.type} key cannot verify ${parsed.signatureMethod}`);
   }
   const options: VerifyKeyObjectInput | VerifyPublicKeyInput =
     family === 'rsa-pss'
@@ -61,11 +64,13 @@ function verifySignatureValue(parsed: ParsedSignature, key: KeyObject): Buffer {
   try {
     ok = verify(hash, data, options, parsed.signatureValue);
   } catch (err) {
-    throw new GatewayError('GW_ERR_SEC_SIGNATURE_INVALID', 'SignatureValue could not be verified', undefined, { cause: err });
+    throw fail('SignatureValue could not be verified', err);
   }
-  if (!ok) throw invalid('SignatureValue does not verify over SignedInfo');
+  if (!ok) throw fail('SignatureValue does not verify over SignedInfo');
   return data;
 }
+
+const signatureInvalid = (reason: string, cause?: unknown): GatewayError => new GatewayError('GW_ERR_SEC_SIGNATURE_INVALID', reason, undefined, cause === undefined ? undefined : { cause });
 
 function contains(ancestor: Node, node: Node): boolean {
   for (let n: Node | null = node; n !== null; n = n.parentNode) if (n === ancestor) return true;
