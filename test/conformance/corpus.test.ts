@@ -1,10 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DOMParser } from '@xmldom/xmldom';
-import pino from 'pino';
+import { memoryLogger } from '../support/logs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/errors.ts';
 import { startGateway } from '../../src/server.ts';
 import { startClaimsBackend } from '../support/claims-backend.ts';
 import type { Recorded } from '../support/claims-backend.ts';
@@ -21,22 +19,7 @@ import type { ConfigVariant, ConformanceCase, ConformanceStep } from '../support
 const NS_WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const NS_CLM = 'http://insurer.example/schemas/claims/2019/06';
 
-interface Logged {
-  readonly correlationId?: string;
-  readonly errorCode?: ErrorCode;
-  readonly reason?: string;
-}
 
-function memoryLogger(): { logger: pino.Logger; find: (id: string) => Logged | undefined } {
-  const lines: Logged[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Logged);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), find: (id) => lines.find((l) => l.correlationId === id) };
-}
 
 function forwarded(body: string): { marker: string | undefined; hasSecurity: boolean } {
   const doc = new DOMParser().parseFromString(body, 'text/xml');

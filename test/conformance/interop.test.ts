@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DOMParser } from '@xmldom/xmldom';
-import pino from 'pino';
+import { memoryLogger } from '../support/logs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.ts';
 import { startGateway, type RunningGateway } from '../../src/server.ts';
@@ -42,23 +41,7 @@ const earlierRefusal: Readonly<Record<string, readonly ErrorCode[]>> = {
 };
 
 
-interface Logged {
-  readonly correlationId?: string;
-  readonly errorCode?: ErrorCode;
-  readonly reason?: string;
-  readonly msg?: string;
-}
 
-function memoryLogger(): { logger: pino.Logger; find: (id: string) => Logged | undefined } {
-  const lines: Logged[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Logged);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), find: (id) => lines.find((l) => l.correlationId === id) };
-}
 
 function forwardedElement(body: string, clark: string): { marker: string | undefined; hasSecurity: boolean } {
   const doc = new DOMParser().parseFromString(body, 'text/xml');

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.ts';
-import { FAULT_NS } from '../../src/soap/fault.ts';
+import { faultCode } from '../support/logs.ts';
 import { S11_HEADERS, S12_HEADERS, samplesDir, startHarness, type Harness } from '../support/gateway.ts';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -66,10 +65,6 @@ const cases: BadCase[] = [
   { name: 'invalid UTF-8 bytes', path: P11, headers: S11_HEADERS('GetPolicy'), body: Buffer.concat([Buffer.from(env11(getPolicy('MTR')).slice(0, 200)), Buffer.from([0xc3, 0x28]), Buffer.from(env11(getPolicy()).slice(200))]), code: 'GW_ERR_HTTP_CHARSET', status: 415 },
 ];
 
-function faultCode(body: string): string | undefined {
-  const doc = new DOMParser().parseFromString(body, 'text/xml');
-  return doc.getElementsByTagNameNS(FAULT_NS, 'code')[0]?.textContent ?? undefined;
-}
 
 describe('bad input is refused before the backend, the process stays up', () => {
   let h: Harness;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAULT_NS } from '../../src/soap/fault.ts';
+import { faultCode } from '../support/logs.ts';
 import { ACTION, S11_HEADERS, S12_HEADERS, samplesDir, startHarness, type Harness } from '../support/gateway.ts';
 
 const P11 = '/PolicyAdministration/soap11';
@@ -13,9 +13,6 @@ const P12 = '/PolicyAdministration/soap12';
 const sample = (f: string) => readFileSync(join(samplesDir, f), 'utf8');
 const ops = ['GetPolicy', 'SearchPolicies', 'EndorsePolicy', 'CancelPolicy'] as const;
 
-function faultCode(body: string): string | undefined {
-  return new DOMParser().parseFromString(body, 'text/xml').getElementsByTagNameNS(FAULT_NS, 'code')[0]?.textContent ?? undefined;
-}
 
 /** A stand-in backend whose behaviour a test chooses (slow, huge, not SOAP). */
 async function customBackend(handler: (body: string, res: ServerResponse) => void): Promise<{ url: string; server: Server; hits: number[] }> {
