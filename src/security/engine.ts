@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import { GatewayError } from '../errors.ts';
 import type { CompiledPort } from '../service/compiled.ts';
 import type { Envelope } from '../soap/envelope.ts';
+import { MustUnderstandError, mustUnderstand, targetsGateway } from '../soap/must-understand.ts';
 import { SOAP12_ROLE_ULTIMATE, SOAP_ENV_NS } from '../soap/namespaces.ts';
 import { NS_DS, NS_SAML1, NS_SAML2, NS_WSSE, NS_WSSE11, NS_WSU, NS_XENC, childElements } from '../xml/ns.ts';
 import { processEncryptedDataWithKeyRef, processEncryptedKey } from './encryption/index.ts';
@@ -39,6 +40,17 @@ export function selectSecurityHeader(env: Envelope, actor: string | undefined): 
   });
   if (ours.length > 1) throw new GatewayError('GW_ERR_SEC_HEADER_DUPLICATE', `${ours.length} wsse:Security headers for actor/role ${JSON.stringify(actor ?? '(none)')}`);
   return ours[0];
+}
+
+/**
+ * A mandatory Security header targeted at the gateway (e.g. actor "next") that is not the one it
+ * processes was not understood: a MustUnderstand fault, never a silent drop.
+ */
+function refuseUnprocessedMandatorySecurity(env: Envelope, port: CompiledPort, processed: Element | undefined): void {
+  for (const h of env.headerBlocks) {
+    if (h === processed || h.namespaceURI !== NS_WSSE || h.localName !== 'Security') continue;
+    if (mustUnderstand(env, h) && targetsGateway(env, h, port)) throw new MustUnderstandError([{ ns: NS_WSSE, local: 'Security' }]);
+  }
 }
 
 function facts(header: Element | undefined, state: EngineState): SecurityFacts {
@@ -97,9 +109,10 @@ function remainingEncrypted(env: Envelope): Element[] {
  * processor is refused (fail closed). Trust is validated inside the signature processor through
  * the runtime's validators; policy is judged afterwards, on the facts returned here.
  */
-export async function processSecurity(env: Envelope, _port: CompiledPort, runtime: SecurityRuntime, clock: Clock): Promise<SecurityFacts> {
+export async function processSecurity(env: Envelope, port: CompiledPort, runtime: SecurityRuntime, clock: Clock): Promise<SecurityFacts> {
   const state: EngineState = { idIndex: IdIndex.build(env.doc), timestampSeen: false, results: [], legacyUsed: new Set() };
   const header = selectSecurityHeader(env, runtime.config.actor);
+  refuseUnprocessedMandatorySecurity(env, port, header);
   if (header === undefined) return facts(undefined, state);
   for (const child of childElements(header)) {
     switch (key(child)) {

@@ -19,7 +19,8 @@ export function targetsGateway(env: Envelope, block: Element, port: CompiledPort
   return role === undefined || role === '' || role === SOAP12_ROLE_ULTIMATE || role === SOAP12_ROLE_NEXT || port.roles.has(role);
 }
 
-function mustUnderstand(env: Envelope, block: Element): boolean {
+/** The block's mustUnderstand flag (SOAP 1.1 "0"/"1", SOAP 1.2 xs:boolean); invalid values are refused. */
+export function mustUnderstand(env: Envelope, block: Element): boolean {
   const ns = SOAP_ENV_NS[env.version];
   if (!block.hasAttributeNS(ns, 'mustUnderstand')) return false;
   const v = (block.getAttributeNS(ns, 'mustUnderstand') ?? '').trim();
