@@ -96,6 +96,9 @@ const catalogue = {
   GW_ERR_POLICY_ENCRYPTED_PARTS: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'A part the policy requires to be encrypted (the Body) arrived in clear, or encrypted data is not covered by a verified signature where the algorithm demands it (AES-CBC).' },
   GW_ERR_POLICY_SAML_REQUIRED: { fault: 'sender', message: 'Security requirements not met', publicAs: 'GW_ERR_SEC_REJECTED', when: 'The operation requires a SAML assertion (`saml: true`) and the message carries no verified one.' },
 
+  // ── Authorization ───────────────────────────────────────────────────────────
+  GW_ERR_AUTHZ_DENIED: { fault: 'sender', http: 403, message: 'Not authorized for this operation', when: 'The verified principal (X.509 signer, TLS client certificate, UsernameToken user, SAML assertion) does not satisfy the `authorization` rule of the operation, or the operation has no rule (and no `*` rule) while the service declares rules. The failed condition is in the log/audit record.' },
+
   // ── Backend ─────────────────────────────────────────────────────────────────
   GW_ERR_BACKEND_UNAVAILABLE: { fault: 'receiver', http: 502, message: 'Backend service unavailable', when: 'The backend refused the connection, reset it, or its name did not resolve.' },
   GW_ERR_BACKEND_TIMEOUT: { fault: 'receiver', http: 504, message: 'Backend service did not answer in time', when: 'Connecting took longer than `backend.connectTimeoutMs`, or the response headers/body took longer than `backend.responseTimeoutMs`.' },

@@ -13,6 +13,7 @@ import type { GatewayDocument, ServiceDocument } from './schema.ts';
 import { displayPath, schemaProblems } from './schema-problems.ts';
 import type { GatewayConfig, SecretRef, ServiceConfig } from './types.ts';
 import { buildSecurity, checkSecurity } from './security.ts';
+import { buildAuthorization, checkAuthorization } from './authorization.ts';
 import { validateGatewayDocument, validateServiceDocument } from './validate.ts';
 import { readSourceFile } from './yaml-locate.ts';
 import type { SourceFile } from './yaml-locate.ts';
@@ -149,6 +150,7 @@ function buildService(doc: ServiceDocument, file: string, dir: string): ServiceC
     passThroughHeaders: [...doc.passThroughHeaders],
     roles: [...doc.roles],
     security: buildSecurity(doc.security, dir),
+    ...(doc.authorization !== undefined ? { authorization: buildAuthorization(doc.authorization) } : {}),
   };
 }
 
@@ -202,7 +204,7 @@ export function loadConfig(gatewayFile: string, opts: LoadOptions = {}): LoadedC
     problems.push(...p);
     if (source.data === undefined) return;
     problems.push(...schemaProblems(source, validateServiceDocument(source.data), serviceSchema));
-    problems.push(...checkService(source, dir), ...checkSecurity(source, dir));
+    problems.push(...checkService(source, dir), ...checkSecurity(source, dir), ...checkAuthorization(source));
     services.push({ src: source, dir });
   });
   problems.push(...crossServiceProblems(services));

@@ -365,6 +365,61 @@ const securitySchema = {
   },
 } as const;
 
+/** The principal fields a `match` may name (src/auth/principal.ts). */
+export const authzFields = ['x509.subject', 'x509.issuer', 'x509.fingerprint256', 'tls.subject', 'tls.fingerprint256', 'username', 'saml.issuer', 'saml.nameId', 'saml.attribute'] as const;
+
+const nestedRule = {
+  type: 'object',
+  description: 'A nested rule, of the same shape as an operation rule (checked when the file is loaded).',
+} as const;
+
+/**
+ * A rule is an object with exactly one of `anyOf`, `allOf`, `match`: the "exactly one" and nested
+ * rules are checked in src/config/authorization.ts (the schema stays non-recursive).
+ */
+const authzRule = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Exactly one of `anyOf`, `allOf` or `match`, e.g. `{match: {field: x509.subject, equals: "CN=broker"}}`.',
+  properties: {
+    anyOf: { type: 'array', minItems: 1, items: nestedRule, description: 'Allowed when at least one of these rules allows.' },
+    allOf: { type: 'array', minItems: 1, items: nestedRule, description: 'Allowed when every one of these rules allows.' },
+    match: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['field'],
+      description: 'Compares one verified field of the principal; a field the message did not establish never matches. Exactly one of `equals` or `in`.',
+      properties: {
+        field: {
+          type: 'string',
+          enum: authzFields,
+          description:
+            '`x509.*`: the certificate of the verified message signature; `tls.*`: the verified TLS client certificate; `username`: the authenticated UsernameToken; `saml.*`: the verified SAML assertion (`saml.attribute` with `name`). Distinguished names are compared exactly in the form `C=NL, O=Example, CN=broker-7731` (certificate order, `, ` between RDNs) for both `x509.*` and `tls.*`; fingerprints as `AA:BB:..` (upper-case hex).',
+        },
+        name: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: 'With `field: saml.attribute`: the attribute Name (any of its values may match).' },
+        equals: { type: 'string', description: 'The field must be exactly this string.' },
+        in: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' }, description: 'The field must be exactly one of these strings.' },
+      },
+    },
+  },
+} as const;
+
+const authorizationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['operations'],
+  description:
+    'Authorization per operation, on the principal the security stage verified. With this section every operation needs a rule (its own or `*`): an operation without one is refused (GW_ERR_AUTHZ_DENIED, HTTP 403). Without it nothing is checked.',
+  properties: {
+    operations: {
+      type: 'object',
+      minProperties: 1,
+      description: 'WSDL operation name, or `*` for every operation without its own rule → rule.',
+      additionalProperties: authzRule,
+    },
+  },
+} as const;
+
 export const serviceSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://wsgate.dev/schema/service.json',
@@ -475,5 +530,6 @@ export const serviceSchema = {
       description: 'SOAP actors/roles the gateway acts as, besides none, next and ultimateReceiver.',
     },
     security: securitySchema,
+    authorization: authorizationSchema,
   },
 } as const satisfies SchemaNode;

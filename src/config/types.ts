@@ -129,6 +129,25 @@ export interface SecurityConfig {
   readonly replay: { readonly maxEntries: number };
 }
 
+/** Principal fields an authorization `match` can compare (see src/auth/principal.ts). */
+export type AuthzField = 'x509.subject' | 'x509.issuer' | 'x509.fingerprint256' | 'tls.subject' | 'tls.fingerprint256' | 'username' | 'saml.issuer' | 'saml.nameId' | 'saml.attribute';
+
+/** One comparison: the field (for `saml.attribute`: the attribute `name`, any of its values) equals `equals` or one of `in`. */
+export interface AuthzMatch {
+  readonly field: AuthzField;
+  readonly name?: string;
+  readonly equals?: string;
+  readonly in?: readonly string[];
+}
+
+/** Exactly one of `anyOf`, `allOf`, `match` (checked at load). */
+export type AuthzRule = { readonly anyOf: readonly AuthzRule[] } | { readonly allOf: readonly AuthzRule[] } | { readonly match: AuthzMatch };
+
+export interface AuthorizationConfig {
+  /** WSDL operation name (or `*` for every operation without its own rule) → rule. */
+  readonly operations: Readonly<Record<string, AuthzRule>>;
+}
+
 export interface ServiceConfig {
   /** The service.yaml file (absolute). */
   readonly file: string;
@@ -148,4 +167,6 @@ export interface ServiceConfig {
   /** SOAP actors/roles (besides none/next/ultimateReceiver) that the gateway acts as. */
   readonly roles: readonly string[];
   readonly security: SecurityConfig;
+  /** Who may call which operation; absent: no authorization stage (every authenticated request is allowed). */
+  readonly authorization?: AuthorizationConfig;
 }

@@ -56,6 +56,8 @@ export interface ExchangeTrace {
   security: SecuritySummary | undefined;
   /** Header blocks removed before forwarding (consumed or not verified), as Clark names. */
   droppedHeaders: readonly string[] | undefined;
+  /** The authorization decision (when the service declares `authorization`), with the rule that decided. */
+  authorization: { readonly allowed: boolean; readonly reason: string } | undefined;
   /** The verified TLS client certificate, when mutual TLS presented one. */
   readonly tlsClient: { readonly fingerprint256: string; readonly subject: string; readonly issuer: string } | undefined;
 }
@@ -86,5 +88,6 @@ export function startTrace(start: TraceStart): ExchangeTrace {
     encoding: undefined,
     security: undefined,
     droppedHeaders: undefined,
+    authorization: undefined,
   };
 }

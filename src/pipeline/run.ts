@@ -11,6 +11,9 @@ import { MustUnderstandError, checkMustUnderstand } from '../soap/must-understan
 import { parseXml } from '../xml/parse.ts';
 import type { Clock } from '../clock.ts';
 import { enforceRequirements, requirementsFor } from '../policy/requirements.ts';
+import { authorizeOperation } from '../auth/authorize.ts';
+import { principalOf } from '../auth/principal.ts';
+import type { SecurityFacts } from '../security/types.ts';
 import { processSecurity } from '../security/engine.ts';
 import { stripForForwarding } from '../security/forward.ts';
 import { checkReplay } from '../security/replay-check.ts';
@@ -84,23 +87,36 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
     timed(trace, 'headers', () => checkMustUnderstand(envelope, port));
     let forwardEnvelope = envelope;
     let modified = false;
+    let facts: SecurityFacts | undefined;
     const security = ctx.security;
     if (security !== undefined) {
       // 4. WS-Security processing (decrypts in place), 5. trust (inside the signature processor).
-      const facts = await timedAsync(trace, 'security', () => processSecurity(envelope, port, security, ctx.clock));
-      trace.security = summarizeFacts(facts);
+      const verified = await timedAsync(trace, 'security', () => processSecurity(envelope, port, security, ctx.clock));
+      facts = verified;
+      trace.security = summarizeFacts(verified);
       // Decryption changed the Body: its shape and the dispatched operation are checked again.
       forwardEnvelope = timed(trace, 'envelope-after-security', () => readEnvelope(parsed.doc, port.version));
-      if (!dispatched.bodyChecked || facts.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
+      if (!dispatched.bodyChecked || verified.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
       // 6. policy, on the facts, by node identity.
-      timed(trace, 'policy', () => enforceRequirements(facts, forwardEnvelope, requirementsFor(security.config, dispatched.operation.name)));
-      // Replay last: only messages that passed everything else are remembered.
-      await timedAsync(trace, 'replay', () => checkReplay(facts, security, ctx.clock));
-      trace.droppedHeaders = stripForForwarding(forwardEnvelope, facts, port);
-      modified = true;
+      timed(trace, 'policy', () => enforceRequirements(verified, forwardEnvelope, requirementsFor(security.config, dispatched.operation.name)));
     } else if (!dispatched.bodyChecked) {
       // Without WS-Security an encrypted Body cannot be read, so it cannot match the operation.
       timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));
+    }
+    // 7. authorization: the verified principal against the operation's rule (default deny once rules exist).
+    const authz = service.config.authorization;
+    if (authz !== undefined) {
+      const operation = dispatched.operation.name;
+      const decision = timed(trace, 'authorization', () => authorizeOperation(authz, operation, principalOf(facts, req.tlsClient)));
+      trace.authorization = decision;
+      if (!decision.allowed) throw new GatewayError('GW_ERR_AUTHZ_DENIED', decision.reason, { operation });
+    }
+    if (security !== undefined && facts !== undefined) {
+      const verified = facts;
+      // Replay after every check, authorization included: only messages that passed them all are remembered.
+      await timedAsync(trace, 'replay', () => checkReplay(verified, security, ctx.clock));
+      trace.droppedHeaders = stripForForwarding(forwardEnvelope, verified, port);
+      modified = true;
     }
     // 9. backend: forward the checked envelope.
     const body = parsed.encoding === 'utf-8' && !modified ? req.body : Buffer.from(`<?xml version="1.0" encoding="utf-8"?>${new XMLSerializer().serializeToString(forwardEnvelope.root)}`, 'utf8');

@@ -76,5 +76,14 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
       }),
     );
   });
+  // A rule for an operation the service does not offer is a typo that would otherwise go unnoticed.
+  if (config.authorization !== undefined && ports.length > 0) {
+    const offered = new Set(ports.flatMap((p) => p.operations.map((op) => op.name)));
+    for (const op of Object.keys(config.authorization.operations)) {
+      if (op !== '*' && !offered.has(op)) {
+        problems.push({ file: config.file, path: `/authorization/operations/${op}`, message: `authorization rule for '${op}', which no exposed port offers (operations: ${[...offered].join(', ') || 'none'})` });
+      }
+    }
+  }
   return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports), security });
 }

@@ -49,8 +49,9 @@ export function requestBytes(c: InteropCase, file?: string): Buffer {
  * certs/, skew 300 s / TTL 900 s, SubmitClaim encrypted, ListPolicies with a SAML 2.0 assertion
  * from the pinned IdP (section 6), AES-CBC allowed (as POLICY.md says),
  * the WSDL's WS-Policy superseded by this file (the WS-Policy import is a later issue).
+ * `extraServiceYaml` is appended to service.yaml as top-level keys (e.g. an `authorization:` section).
  */
-export function writeClaimsConfig(backendUrl: string): string {
+export function writeClaimsConfig(backendUrl: string, extraServiceYaml = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'wsgate-interop-'));
   const svc = join(dir, 'claims');
   mkdirSync(svc);
@@ -85,7 +86,7 @@ security:
     SubmitClaim: {encryptedParts: [body]}
     ListPolicies: {saml: true}
   legacy: [aes-cbc]
-`,
+${extraServiceYaml}`,
   );
   writeFileSync(join(dir, 'gateway.yaml'), 'listen: {host: 127.0.0.1, port: 0}\nadmin: {enabled: false}\nservices: [claims]\nlogging: {level: info}\n');
   return dir;
