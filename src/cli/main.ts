@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { prepareGateway } from '../bootstrap.ts';
 import { ConfigError } from '../config/problems.ts';
 import { renderCheckReport } from './check.ts';
+import { renderExplain } from './explain.ts';
 import { serve } from './serve.ts';
 
 const HELP = `wsgate - SOAP/WS-Security gateway
@@ -10,6 +11,7 @@ const HELP = `wsgate - SOAP/WS-Security gateway
 Usage:
   wsgate serve --config FILE [--workers N]   start the gateway (N processes sharing one port)
   wsgate check --config FILE [--workers N]   validate every file and print what each service exposes
+  wsgate check --config FILE --explain       also print the effective security contract per operation in plain words
   wsgate --help                              this text
 
 Options:
@@ -35,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         config: { type: 'string', short: 'c' },
         workers: { type: 'string', short: 'w' },
         help: { type: 'boolean', short: 'h' },
+        explain: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -60,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const prepared = prepareGateway(configFile);
       const n = workers ?? prepared.gateway.workers;
       console.log(renderCheckReport(prepared, { workers: n }));
+      if (values.explain) console.log(`\nEFFECTIVE POLICY\n\n${renderExplain(prepared)}`);
       if (n > 1 && prepared.gateway.workers === 1) {
         console.log(`  ! --workers ${n}: with in-memory stores, rate limits and replay detection are per worker`);
       }

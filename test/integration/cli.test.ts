@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleBackend, type ExampleBackend } from '../../src/example/backend.ts';
 import { S11_HEADERS, samplesDir, writeExampleConfig } from '../support/gateway.ts';
+import { writeClaimsConfig } from '../support/interop.ts';
 import { repoRoot } from '../support/ports.ts';
 
 const bin = join(repoRoot, 'bin', 'wsgate.js');
@@ -90,6 +91,24 @@ describe('wsgate CLI', () => {
     const r = await run(['check', '--config', 'wsdl/gateway.yaml']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('configuration OK');
+  });
+
+  it('check --explain prints the effective contract of every operation in plain words', async () => {
+    const claims = writeClaimsConfig('http://127.0.0.1:9', 'authorization:\n  operations:\n    GetClaimStatus: {match: {field: username, equals: broker-7731}}\n');
+    try {
+      const r = await run(['check', '--config', join(claims, 'gateway.yaml'), '--explain']);
+      expect(r.code).toBe(0);
+      const explain = r.stdout.slice(r.stdout.indexOf('EFFECTIVE POLICY'));
+      expect(explain).toContain('operation SubmitClaim:');
+      expect(explain).toContain('the Body must arrive encrypted to the gateway certificate');
+      expect(explain).toContain("the signature must cover the Envelope's own Body element");
+      expect(explain).toContain('must carry a SAML 2.0 assertion from https://sso.insurer.example/idp');
+      expect(explain).toContain('caller allowed when: username is "broker-7731"');
+      expect(explain).toContain('caller allowed when: never (rules exist and none names this operation: default deny)');
+      expect(explain).toContain('LEGACY accepted by opt-in: aes-cbc');
+    } finally {
+      rmSync(claims, { recursive: true, force: true });
+    }
   });
 
   it('check with --workers 2 warns that in-memory state is per worker', async () => {
