@@ -3,24 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareGateway } from '../../src/bootstrap.ts';
-import { ConfigError } from '../../src/config/problems.ts';
 import { writeExampleConfig } from '../support/gateway.ts';
 import { claimsWsdl } from '../support/ports.ts';
+import { configErrorOf } from '../support/errors.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function problemsOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('start-up refuses what it cannot enforce or resolve', () => {
   it('a WSDL carrying WS-SecurityPolicy stops start-up instead of being served unprotected', () => {
@@ -33,7 +24,7 @@ describe('start-up refuses what it cannot enforce or resolve', () => {
       'name: claims\nwsdl: ClaimsService.wsdl\nports:\n  - {wsdlPort: ClaimsSoap11Port, path: /ClaimsService/soap11}\nbackend: {type: soap, url: "http://127.0.0.1:8081/claims"}\n',
     );
     writeFileSync(join(dir, 'gateway.yaml'), 'services: [claims]\n');
-    const err = problemsOf(() => prepareGateway(join(dir, 'gateway.yaml')));
+    const err = configErrorOf(() => prepareGateway(join(dir, 'gateway.yaml')));
     const p = err.problems.find((x) => x.message.includes('WS-Policy'));
     expect(p?.file).toBe(join(dir, 'claims', 'ClaimsService.wsdl'));
     expect(p?.line).toBeGreaterThan(1);
@@ -44,7 +35,7 @@ describe('start-up refuses what it cannot enforce or resolve', () => {
     dirs.push(dir);
     const svc = join(dir, 'policy-admin', 'service.yaml');
     writeFileSync(svc, 'name: policy-admin\nwsdl: PolicyAdministration.wsdl\nports:\n  - {wsdlPort: NoSuchPort, path: /pa}\nbackend: {type: soap, url: "http://127.0.0.1:8081/x"}\n');
-    const err = problemsOf(() => prepareGateway(join(dir, 'gateway.yaml')));
+    const err = configErrorOf(() => prepareGateway(join(dir, 'gateway.yaml')));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]?.path).toBe('/ports/0/wsdlPort');
     expect(err.problems[0]?.message).toContain('PolicyAdministrationSoap11');

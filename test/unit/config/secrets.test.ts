@@ -1,18 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/problems.ts';
 import { readSecret } from '../../../src/config/secrets.ts';
 import { tree } from './tree.ts';
+import { configErrorOf } from '../../support/errors.ts';
 
-function failure(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('readSecret', () => {
   it('reads a file and strips exactly one trailing newline', () => {
@@ -29,12 +20,12 @@ describe('readSecret', () => {
 
   it('names the variable or file of a missing secret, with where it was configured', () => {
     const where = { file: '/etc/wsgate/gateway.yaml', path: '/tls/passphrase', line: 7 };
-    expect(failure(() => readSecret({ env: 'PASS' }, {}, where)).problems).toEqual([{ ...where, message: 'environment variable PASS is not set' }]);
-    expect(failure(() => readSecret({ env: 'PASS' }, { PASS: '' }, where)).problems[0]?.message).toBe('environment variable PASS is empty');
+    expect(configErrorOf(() => readSecret({ env: 'PASS' }, {}, where)).problems).toEqual([{ ...where, message: 'environment variable PASS is not set' }]);
+    expect(configErrorOf(() => readSecret({ env: 'PASS' }, { PASS: '' }, where)).problems[0]?.message).toBe('environment variable PASS is empty');
     const root = tree({ empty: '\n' });
-    expect(failure(() => readSecret({ file: join(root, 'missing') }, {})).problems).toEqual([
+    expect(configErrorOf(() => readSecret({ file: join(root, 'missing') }, {})).problems).toEqual([
       { file: join(root, 'missing'), path: '', message: `secret file ${join(root, 'missing')} does not exist` },
     ]);
-    expect(failure(() => readSecret({ file: join(root, 'empty') }, {})).problems[0]?.message).toBe(`secret file ${join(root, 'empty')} is empty`);
+    expect(configErrorOf(() => readSecret({ file: join(root, 'empty') }, {})).problems[0]?.message).toBe(`secret file ${join(root, 'empty')} is empty`);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, type ErrorCode } from '../../../src/errors.ts';
 import { dispatch } from '../../../src/soap/dispatch.ts';
 import { readEnvelope } from '../../../src/soap/envelope.ts';
 import { MustUnderstandError, checkMustUnderstand } from '../../../src/soap/must-understand.ts';
 import { parseXml, defaultXmlLimits } from '../../../src/xml/parse.ts';
 import { claimsPorts } from '../../support/ports.ts';
+import { codeOf } from '../../support/errors.ts';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -25,15 +25,6 @@ function doc(xml: string) {
   return parseXml(Buffer.from(xml), 'utf-8', defaultXmlLimits).doc;
 }
 
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewayError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('envelope shape', () => {
   it('accepts Header then Body', () => {

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../../src/errors.ts';
-import type { ErrorCode } from '../../../../src/errors.ts';
 import { IdIndex } from '../../../../src/security/id-index.ts';
 import { resolveCertificate } from '../../../../src/security/x509/resolve-key.ts';
 import { validateCertificate } from '../../../../src/security/x509/validate-path.ts';
 import { NS_DS } from '../../../../src/xml/ns.ts';
 import { defaultXmlLimits, parseXml } from '../../../../src/xml/parse.ts';
 import { AT, INTEROP_CASES, interopCert, interopStore } from './x509-test-helpers.ts';
+import { codeOf } from '../../../support/errors.ts';
 
 const store = interopStore();
 
@@ -70,15 +69,6 @@ function resolveXml(keyInfoXml: string, bst = `<wsse:BinarySecurityToken wsu:Id=
   return resolveCertificate(el, { idIndex: IdIndex.build(doc), store });
 }
 
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewayError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 const str = (inner: string): string => `<ds:KeyInfo><wsse:SecurityTokenReference>${inner}</wsse:SecurityTokenReference></ds:KeyInfo>`;
 

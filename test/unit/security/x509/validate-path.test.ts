@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../../src/errors.ts';
-import type { ErrorCode } from '../../../../src/errors.ts';
 import { TrustStore } from '../../../../src/security/x509/trust-store.ts';
 import { checkKeyStrength, defaultPathValidationOptions, validateCertificate } from '../../../../src/security/x509/validate-path.ts';
 import { AT, LOCAL_FIXTURES, interopCert, interopPem, interopStore, localCert, localPem } from './x509-test-helpers.ts';
+import { codeOf } from '../../../support/errors.ts';
 
 const opts = defaultPathValidationOptions;
 
@@ -19,15 +19,6 @@ function reasonOf(fn: () => unknown): string {
   return 'accepted';
 }
 
-function codeOf(fn: () => unknown): ErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GatewayError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('validateCertificate (interop PKI, POLICY.md §3)', () => {
   const store = interopStore();
