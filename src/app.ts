@@ -10,7 +10,8 @@ import { GatewayError, type ErrorCode, type SoapVersion } from './errors.ts';
 import { startTrace, type ExchangeTrace } from './pipeline/exchange.ts';
 import { reject } from './pipeline/run.ts';
 import type { GatewayMetrics } from './plugins/metrics.ts';
-import { recordExchange, registerEndpoint, type EndpointRouteConfig } from './plugins/service-endpoint.ts';
+import { audited, recordExchange, registerEndpoint, type EndpointRouteConfig } from './plugins/service-endpoint.ts';
+import type { AuditRuntime } from './audit/runtime.ts';
 import type { CompiledService } from './service/compiled.ts';
 import { publishedDocuments } from './service/published.ts';
 
@@ -22,6 +23,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly env?: NodeJS.ProcessEnv;
+  /** The audit trail (opened before the app is built); undefined: no audit records. */
+  readonly audit?: AuditRuntime;
 }
 
 /** Fastify's own transport errors, as catalogue codes. */
@@ -72,6 +75,7 @@ function bareTrace(request: FastifyRequest, service: string, endpoint: string, v
     bytesIn: Number(request.headers['content-length'] ?? 0) || 0,
     requestSha256: '',
     tlsClient: undefined,
+    clientIp: request.ip,
   });
 }
 
@@ -109,28 +113,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const port of service.ports) {
       let rendered: ReadonlyMap<string, string> | undefined;
       const published = (): ReadonlyMap<string, string> => (rendered ??= publishedDocuments(service, port, publicBase()));
-      registerEndpoint(app, { service, port, backend, clock, security: service.security }, { clock, metrics, logger, published });
+      const audit = opts.audit;
+      registerEndpoint(
+        app,
+        { service, port, backend, clock, security: service.security, ...(audit ? { auditRefuses: () => audit.refuses(service.name) } : {}) },
+        { clock, metrics, logger, published, audit },
+      );
     }
   }
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const routeConfig = request.routeOptions.config as Partial<EndpointRouteConfig>;
     const port = routeConfig.wsgatePort;
     const version = port?.version ?? guessVersion(request);
     const trace = bareTrace(request, routeConfig.wsgateService ?? '(none)', port?.path ?? request.url, version, clock);
     const code = codeForFastifyError(error);
-    const result = reject(trace, new GatewayError(code, `${error.code ?? error.name}: ${error.message}`), { version });
+    const result = await audited(opts.audit, reject(trace, new GatewayError(code, `${error.code ?? error.name}: ${error.message}`), { version }), undefined, 0, { version });
     recordExchange({ metrics, logger }, result.trace, result.status, 0);
     if (code === 'GW_ERR_HTTP_BODY_TOO_LARGE') reply.header('connection', 'close');
     return reply.code(result.status).header('content-type', result.contentType).header('x-correlation-id', request.id).send(result.body);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const version = guessVersion(request);
     const known = opts.services.some((s) => s.ports.some((p) => p.path === request.url.split('?')[0]));
     const trace = bareTrace(request, '(none)', request.url.split('?')[0] ?? '', version, clock);
     const code: ErrorCode = known ? 'GW_ERR_HTTP_METHOD' : 'GW_ERR_HTTP_NOT_FOUND';
-    const result = reject(trace, new GatewayError(code, `${request.method} ${request.url.slice(0, 200)}`), { version });
+    const result = await audited(opts.audit, reject(trace, new GatewayError(code, `${request.method} ${request.url.slice(0, 200)}`), { version }), undefined, 0, { version });
     recordExchange({ metrics, logger }, result.trace, result.status, 0);
     if (known) reply.header('allow', 'GET, POST');
     return reply.code(result.status).header('content-type', result.contentType).header('x-correlation-id', request.id).send(result.body);

@@ -105,6 +105,9 @@ const catalogue = {
   GW_ERR_BACKEND_RESPONSE_TOO_LARGE: { fault: 'receiver', http: 502, message: 'Backend response too large', when: 'The backend response exceeded `backend.maxResponseBytes`.' },
   GW_ERR_BACKEND_BAD_RESPONSE: { fault: 'receiver', http: 502, message: 'Backend returned an invalid response', when: 'The backend answered with a status or content type that is neither a SOAP response nor a SOAP fault of the request version.' },
 
+  // ── Audit trail ─────────────────────────────────────────────────────────────
+  GW_ERR_AUDIT_UNAVAILABLE: { fault: 'receiver', http: 503, message: 'Service temporarily unavailable', when: 'The service audits in `required` mode and its record could not be made durable (the audit sink is failing): the request is refused before reaching the backend, or its response is withheld.' },
+
   // ── Gateway internal ────────────────────────────────────────────────────────
   GW_ERR_INTERNAL: { fault: 'receiver', http: 500, message: 'Internal gateway error', when: 'An unexpected condition; the correlation id finds the details in the log.' },
   GW_ERR_SHUTTING_DOWN: { fault: 'receiver', http: 503, message: 'Gateway is shutting down', when: 'A request arrived after shutdown began on a kept-alive connection.' },

@@ -11,6 +11,7 @@ import type { ListenConfig } from './config/types.ts';
 import { formatWarning } from './config/warnings.ts';
 import { buildAdminApp } from './plugins/admin.ts';
 import { GatewayMetrics } from './plugins/metrics.ts';
+import { openAudit, type AuditRuntime } from './audit/runtime.ts';
 
 export interface StartOptions {
   readonly configFile: string;
@@ -22,6 +23,8 @@ export interface StartOptions {
   readonly admin?: Partial<ListenConfig> & { readonly enabled?: boolean };
   /** In cluster mode the primary serves admin/metrics; workers report to it. */
   readonly metrics?: GatewayMetrics;
+  /** In cluster mode, this worker's slot: its audit chain is `<instance>-w<slot>`. */
+  readonly workerSlot?: number;
 }
 
 export interface RunningGateway {
@@ -31,6 +34,7 @@ export interface RunningGateway {
   readonly adminUrl: string | undefined;
   readonly prepared: PreparedGateway;
   readonly metrics: GatewayMetrics;
+  readonly audit: AuditRuntime;
   /** Stops accepting, lets in-flight exchanges finish up to shutdown.graceMs, then closes everything. */
   close(): Promise<void>;
 }
@@ -60,7 +64,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? new GatewayMetrics();
   const backends = new Map<string, BackendAdapter>(prepared.services.map((s) => [s.name, new SoapPassthroughBackend(s.config.backend)]));
-  const app = await buildApp({ gateway, services: prepared.services, backends, clock, logger, metrics, env });
+  // The audit trail opens first: a required-mode gateway that cannot record does not take traffic.
+  const audit = await openAudit({ gateway, services: prepared.services, clock, logger, env, metrics: metrics.audit, ...(opts.workerSlot !== undefined ? { workerSlot: opts.workerSlot } : {}) });
+  const app = await buildApp({ gateway, services: prepared.services, backends, clock, logger, metrics, env, audit });
 
   let ready = false;
   let shuttingDown = false;
@@ -107,11 +113,13 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       }
       clearInterval(sweeper);
       await Promise.all([...backends.values()].map((b) => b.close()));
+      // Every exchange has finished: seal the chain with the final checkpoint.
+      await audit.close().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'audit: could not write the final checkpoint'));
       if (admin) await admin.close();
       logger.info('wsgate stopped');
       logger.flush();
     })();
     return closing;
   };
-  return { url, app, adminUrl, prepared, metrics, close };
+  return { url, app, adminUrl, prepared, metrics, audit, close };
 }

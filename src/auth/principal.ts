@@ -4,6 +4,7 @@
  * assertions whose signature, conditions and audience verified) and from the TLS client
  * certificate the handshake verified; nothing the message merely claims.
  */
+import type { PrincipalSummary } from '../pipeline/exchange.ts';
 import type { SecurityFacts } from '../security/types.ts';
 
 export interface CertIdentity {
@@ -61,4 +62,13 @@ export function principalOf(facts: SecurityFacts | undefined, tlsClient: CertIde
     ...(username !== undefined ? { username } : {}),
     ...(saml !== undefined ? { saml } : {}),
   });
+}
+
+/** The principal in one line (kind, subject, issuer) for logs and audit records; the strongest identity wins. */
+export function summarizePrincipal(p: Principal): PrincipalSummary {
+  if (p.saml) return { kind: 'saml', subject: p.saml.nameId ?? '(no NameID)', issuer: p.saml.issuer, application: undefined };
+  if (p.x509) return { kind: 'x509', subject: p.x509.subject, issuer: p.x509.issuer, application: undefined };
+  if (p.username !== undefined) return { kind: 'username', subject: p.username, issuer: undefined, application: undefined };
+  if (p.tls) return { kind: 'tls', subject: p.tls.subject, issuer: p.tls.issuer, application: undefined };
+  return { kind: 'anonymous', subject: '', issuer: undefined, application: undefined };
 }

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { loadOrCreateSigningKey } from '../audit/keys.ts';
 import { AggregatorRegistry } from 'prom-client';
 import { prepareGateway } from '../bootstrap.ts';
 import { ConfigError } from '../config/problems.ts';
@@ -24,13 +25,16 @@ async function runSingle(configFile: string, worker: boolean): Promise<number> {
       new AggregatorRegistry();
       AggregatorRegistry.setRegistries([metrics.registry]);
     }
-    gw = await startGateway({ configFile, ...(worker ? { admin: { enabled: false }, metrics } : {}) });
+    const slot = Number(process.env['WSGATE_WORKER_SLOT']);
+    gw = await startGateway({ configFile, ...(worker ? { admin: { enabled: false }, metrics, ...(Number.isInteger(slot) && slot > 0 ? { workerSlot: slot } : {}) } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
       return 1;
     }
-    throw err;
+    // Start-up failures other than configuration (audit store unreachable, port taken): one clear line.
+    console.error(`wsgate: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
   if (worker && process.send) process.send({ type: 'wsgate:ready', url: gw.url } satisfies WorkerMessage);
   await untilSignal();
@@ -58,8 +62,15 @@ async function runPrimary(configFile: string, workers: number): Promise<number> 
   const aggregator = new AggregatorRegistry();
   const readyWorkers = new Set<number>();
   let stopping = false;
-  const fork = (): Worker => {
-    const w = cluster.fork();
+  // Each worker writes its own audit chain, `<instance>-w<slot>`; a restarted worker takes over its slot's chain.
+  if (gateway.audit.sink !== 'off') {
+    const { created, key } = loadOrCreateSigningKey(gateway.audit.signingKey, { create: gateway.audit.createSigningKey });
+    if (created) logger.warn({ keyFile: gateway.audit.signingKey, keyId: key.keyId }, 'audit: created a new checkpoint signing key');
+  }
+  const slots = new Map<number, number>();
+  const fork = (slot: number): Worker => {
+    const w = cluster.fork({ WSGATE_WORKER_SLOT: String(slot) });
+    slots.set(w.id, slot);
     w.on('message', (m: WorkerMessage) => {
       if (m?.type === 'wsgate:ready') {
         readyWorkers.add(w.id);
@@ -72,10 +83,10 @@ async function runPrimary(configFile: string, workers: number): Promise<number> 
     readyWorkers.delete(w.id);
     if (!stopping) {
       logger.error({ worker: w.id, code, signal }, 'worker exited unexpectedly: starting a new one');
-      fork();
+      fork(slots.get(w.id) ?? 0);
     }
   });
-  for (let i = 0; i < workers; i++) fork();
+  for (let i = 0; i < workers; i++) fork(i + 1);
   const admin = gateway.admin.enabled
     ? buildAdminApp({
         logger,

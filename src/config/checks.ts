@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { compileXmlPath } from '../audit/redact.ts';
 import type { ConfigProblem } from './problems.ts';
 import { displayPath } from './schema-problems.ts';
 import { tryReadSecret } from './secrets.ts';
@@ -97,6 +98,15 @@ export function checkGateway(src: SourceFile, env: NodeJS.ProcessEnv): ConfigPro
   if (!isRec(data)) return [];
   const out: ConfigProblem[] = [];
   if (isRec(data['tls'])) out.push(...checkTls(src, data['tls'], env));
+  const audit = data['audit'];
+  if (isRec(audit)) {
+    if (audit['sink'] === 'postgres' && !isRec(audit['postgres'])) out.push(problemAt(src, '/audit/sink', "audit.sink is 'postgres' but there is no audit.postgres section: add host, database and user"));
+    if (audit['signingKey'] !== undefined && typeof audit['signingKey'] === 'string') {
+      const keyFile = resolve(dirname(src.file), audit['signingKey']);
+      const why = unreadableFile(keyFile);
+      if (why !== undefined) out.push(problemAt(src, "/audit/signingKey", `audit signing key: ${why}`));
+    }
+  }
   const listen = data['listen'];
   const admin = data['admin'];
   if (isRec(listen) && isRec(admin) && admin['enabled'] === true) {
@@ -105,6 +115,24 @@ export function checkGateway(src: SourceFile, env: NodeJS.ProcessEnv): ConfigPro
       out.push(problemAt(src, '/admin/port', `admin.port ${port} is also listen.port on the same address: give the admin listener its own port`));
     }
   }
+  return out;
+}
+
+/** Redaction paths must compile: a capture that cannot redact must not start. */
+export function checkAudit(src: SourceFile): ConfigProblem[] {
+  const data = src.data;
+  if (!isRec(data) || !isRec(data['audit']) || !isRec(data['audit']['capture'])) return [];
+  const redact = data['audit']['capture']['redact'];
+  if (!isRec(redact)) return [];
+  const namespaces = isRec(redact['namespaces']) ? (Object.fromEntries(Object.entries(redact['namespaces']).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {};
+  const out: ConfigProblem[] = [];
+  strings(redact['xml']).forEach((path, i) => {
+    try {
+      compileXmlPath(path, namespaces);
+    } catch (err) {
+      out.push(problemAt(src, `/audit/capture/redact/xml/${i}`, `${err instanceof Error ? err.message : String(err)}: declare the prefix under audit.capture.redact.namespaces`));
+    }
+  });
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkGateway, checkService, isRec, problemAt, str } from './checks.ts';
+import { checkAudit, checkGateway, checkService, isRec, problemAt, str } from './checks.ts';
 import { ConfigError } from './problems.ts';
 import type { ConfigProblem } from './problems.ts';
 import { gatewaySchema, serviceSchema } from './schema.ts';
@@ -111,6 +111,34 @@ function buildGateway(doc: GatewayDocument, file: string): GatewayConfig {
     workers: doc.workers,
     requestTimeoutMs: doc.requestTimeoutMs,
     ...(doc.instanceId !== undefined ? { instanceId: doc.instanceId } : {}),
+    audit: buildAuditTrail(doc.audit, abs),
+  };
+}
+
+function secretAt(ref: SecretRef | undefined, abs: (p: string) => string): SecretRef | undefined {
+  if (ref === undefined) return undefined;
+  return 'file' in ref ? { file: abs(ref.file) } : { env: ref.env };
+}
+
+function buildAuditTrail(a: GatewayDocument['audit'], abs: (p: string) => string): GatewayConfig['audit'] {
+  const dir = abs(a.dir);
+  const passphrase = secretAt(a.signingKeyPassphrase, abs);
+  const pg = a.postgres;
+  const pgPassword = secretAt(pg?.password, abs);
+  return {
+    sink: a.sink,
+    dir,
+    signingKey: a.signingKey !== undefined ? abs(a.signingKey) : resolve(dir, 'audit-signing.key'),
+    createSigningKey: a.signingKey === undefined,
+    ...(passphrase !== undefined ? { signingKeyPassphrase: passphrase } : {}),
+    ...(a.instanceId !== undefined ? { instanceId: a.instanceId } : {}),
+    checkpoint: { everyRecords: a.checkpoint.everyRecords, everySeconds: a.checkpoint.everySeconds },
+    rotate: { maxBytes: a.rotate.maxBytes, daily: a.rotate.daily },
+    queue: { maxEntries: a.queue.maxEntries, maxBatch: a.queue.maxBatch },
+    ...(pg !== undefined
+      ? { postgres: { host: pg.host, port: pg.port, database: pg.database, user: pg.user, ...(pgPassword !== undefined ? { password: pgPassword } : {}), schema: pg.schema, connectTimeoutMs: pg.connectTimeoutMs, ssl: pg.ssl } }
+      : {}),
+    unroutedMode: a.unroutedMode,
   };
 }
 
@@ -151,6 +179,15 @@ function buildService(doc: ServiceDocument, file: string, dir: string): ServiceC
     roles: [...doc.roles],
     security: buildSecurity(doc.security, dir),
     ...(doc.authorization !== undefined ? { authorization: buildAuthorization(doc.authorization) } : {}),
+    audit: {
+      mode: doc.audit.mode,
+      capture: {
+        request: doc.audit.capture.request,
+        response: doc.audit.capture.response,
+        maxBytes: doc.audit.capture.maxBytes,
+        redact: { namespaces: { ...doc.audit.capture.redact.namespaces }, xml: [...doc.audit.capture.redact.xml], json: [...doc.audit.capture.redact.json] },
+      },
+    },
   };
 }
 
@@ -204,7 +241,7 @@ export function loadConfig(gatewayFile: string, opts: LoadOptions = {}): LoadedC
     problems.push(...p);
     if (source.data === undefined) return;
     problems.push(...schemaProblems(source, validateServiceDocument(source.data), serviceSchema));
-    problems.push(...checkService(source, dir), ...checkSecurity(source, dir), ...checkAuthorization(source));
+    problems.push(...checkService(source, dir), ...checkAudit(source), ...checkSecurity(source, dir), ...checkAuthorization(source));
     services.push({ src: source, dir });
   });
   problems.push(...crossServiceProblems(services));

@@ -63,6 +63,21 @@ const httpUrl = {
 
 const fileRef = { type: 'string', minLength: 1, mustBe: 'a file path' } as const;
 
+const secretRef = (description: string) =>
+  ({
+    type: 'object',
+    secret: true,
+    mustBe: '{file: path} or {env: VARIABLE}; secrets are never written inline',
+    description,
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+    properties: {
+      file: { ...fileRef, description: 'File holding the secret; one trailing newline is removed.' },
+      env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', mustBe: 'an environment variable name (letters, digits and _)', description: 'Environment variable holding the secret.' },
+    },
+  }) as const;
+
 export const gatewaySchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://wsgate.dev/schema/gateway.json',
@@ -188,6 +203,72 @@ export const gatewaySchema = {
       default: 30_000,
       description: 'The request body must be complete within this many milliseconds.',
     },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'The audit trail: one hash-chained record per exchange, sealed by Ed25519-signed checkpoints. One chain per gateway instance (per worker with `workers` > 1). `wsgate audit verify` checks it.',
+      properties: {
+        sink: { type: 'string', enum: ['file', 'postgres', 'off'], default: 'file', description: '`file`: JSON Lines files in `dir` (0600); `postgres`: a central PostgreSQL store; `off`: no audit trail (every service must then say `audit.mode: off`).' },
+        dir: { ...fileRef, default: 'audit', description: 'Directory of the file sink (created 0700). Relative to this file.' },
+        signingKey: { ...fileRef, description: 'Ed25519 private key (PKCS#8 PEM) that signs checkpoints. Default: `audit-signing.key` in `dir`, created on first start (a warning says so; pin its `.pub.pem` for verifiers).' },
+        signingKeyPassphrase: secretRef('Passphrase of an encrypted `signingKey`.'),
+        instanceId: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,55}$',
+          mustBe: 'letters, digits, ., _ and - (at most 56, starting with a letter or digit)',
+          description: "This instance's chain id. Default: the host name. Workers append `-w<N>`. Keep it stable across restarts: a restart continues the chain.",
+        },
+        checkpoint: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'When the chain is sealed by a signed checkpoint (also at shutdown, at file rotation and after a crash).',
+          properties: {
+            everyRecords: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1000, description: 'Seal after this many records.' },
+            everySeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 60, description: 'Seal at least this often while records arrive.' },
+          },
+        },
+        rotate: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'File sink rotation; each new file is chained to the previous one.',
+          properties: {
+            maxBytes: { type: 'integer', minimum: 64 * KiB, maximum: 64 * 1024 * MiB, default: 64 * MiB, description: 'Start a new file beyond this size.' },
+            daily: { type: 'boolean', default: true, description: 'Start a new file when the UTC day changes.' },
+          },
+        },
+        queue: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Group commit: records queued while a write is in flight go out together in the next write (one fsync / one transaction).',
+          properties: {
+            maxEntries: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 10_000, description: 'Best-effort records beyond this many waiting are dropped and counted (`wsgate_audit_dropped_total`).' },
+            maxBatch: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000, description: 'Most entries in one write.' },
+          },
+        },
+        postgres: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'The PostgreSQL sink (`sink: postgres`). The gateway creates and migrates its tables in `schema`.',
+          required: ['host', 'database', 'user'],
+          properties: {
+            host: { type: 'string', minLength: 1, description: 'Server host name or address.' },
+            port: { ...port, default: 5432, description: 'Server port.' },
+            database: { type: 'string', minLength: 1, description: 'Database name.' },
+            user: { type: 'string', minLength: 1, description: 'User name.' },
+            password: secretRef('Password of `user`.'),
+            schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', mustBe: 'a lower-case SQL identifier', default: 'wsgate_audit', description: 'Schema holding the audit tables.' },
+            connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 3000, description: 'Time allowed to connect.' },
+            ssl: { type: 'boolean', default: false, description: 'Connect with TLS (verifying the server certificate against the system CAs).' },
+          },
+        },
+        unroutedMode: { type: 'string', enum: ['required', 'best-effort', 'off'], default: 'best-effort', description: 'Audit mode for requests that match no service (unknown path, wrong method).' },
+      },
+    },
     instanceId: {
       type: 'string',
       pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
@@ -200,21 +281,6 @@ export const gatewaySchema = {
 const limit = (def: number, minimum: number, maximum: number, description: string) =>
   ({ type: 'integer', minimum, maximum, default: def, description }) as const;
 
-
-const secretRef = (description: string) =>
-  ({
-    type: 'object',
-    secret: true,
-    mustBe: '{file: path} or {env: VARIABLE}; secrets are never written inline',
-    description,
-    additionalProperties: false,
-    minProperties: 1,
-    maxProperties: 1,
-    properties: {
-      file: { ...fileRef, description: 'File holding the secret; one trailing newline is removed.' },
-      env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', mustBe: 'an environment variable name (letters, digits and _)', description: 'Environment variable holding the secret.' },
-    },
-  }) as const;
 
 const files = (description: string) =>
   ({ type: 'array', uniqueItems: true, default: [], items: fileRef, description }) as const;
@@ -531,5 +597,63 @@ export const serviceSchema = {
     },
     security: securitySchema,
     authorization: authorizationSchema,
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: "This service's audit records (the trail itself is configured in the gateway file).",
+      properties: {
+        mode: {
+          type: 'string',
+          enum: ['required', 'best-effort', 'off'],
+          default: 'required',
+          description:
+            '`required`: the response is sent only once the record is durable; while the sink cannot write, requests are refused (GW_ERR_AUDIT_UNAVAILABLE) before reaching the backend. `best-effort`: records are queued (bounded) and drops are counted. `off`: no records (a warning at start-up).',
+        },
+        capture: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Payload capture, off by default. The wsse:Security header is always removed from captured requests; `redact` applies before anything is written.',
+          properties: {
+            request: { type: 'boolean', default: false, description: 'Keep the received envelope (without its Security header) in the record.' },
+            response: { type: 'boolean', default: false, description: 'Keep the response body in the record.' },
+            maxBytes: { type: 'integer', minimum: 256, maximum: 16 * MiB, default: 64 * KiB, description: 'Captured payloads beyond this size are cut (the record says so).' },
+            redact: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              description: 'What is replaced by `[redacted]` in captured payloads.',
+              properties: {
+                namespaces: {
+                  type: 'object',
+                  default: {},
+                  description: 'Prefixes used in `xml` paths → namespace URIs.',
+                  additionalProperties: { type: 'string', minLength: 1, description: 'Namespace URI.' },
+                },
+                xml: {
+                  type: 'array',
+                  uniqueItems: true,
+                  default: [],
+                  items: {
+                    type: 'string',
+                    pattern: '^(//?[A-Za-z_][\\w.-]*:[A-Za-z_][\\w.-]*)+(/@[A-Za-z_][\\w.-]*)?$',
+                    mustBe: "a path of prefixed element names, '/a:x/b:y' (from the document element) or '//a:x' (anywhere), optionally ending in '/@attr'",
+                  },
+                  description: 'Elements (their whole content) or attributes to redact in XML payloads.',
+                },
+                json: {
+                  type: 'array',
+                  uniqueItems: true,
+                  default: [],
+                  items: { type: 'string', pattern: '^[A-Za-z_$][\\w$-]*(\\[\\])?(\\.[A-Za-z_$][\\w$-]*(\\[\\])?)*$', mustBe: "a field path such as 'customer.ssn' or 'cards[].number'" },
+                  description: 'Fields to redact in JSON payloads.',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
   },
 } as const satisfies SchemaNode;

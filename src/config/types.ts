@@ -41,6 +41,49 @@ export interface GatewayConfig {
   readonly requestTimeoutMs: number;
   /** Instance id used in logs and (later) audit records. Default: hostname + pid. */
   readonly instanceId?: string;
+  readonly audit: AuditTrailConfig;
+}
+
+export type AuditModeConfig = 'required' | 'best-effort' | 'off';
+
+/** The gateway's audit trail (gateway file, `audit`). */
+export interface AuditTrailConfig {
+  readonly sink: 'file' | 'postgres' | 'off';
+  /** File sink directory (absolute). */
+  readonly dir: string;
+  /** Ed25519 signing key file (absolute). */
+  readonly signingKey: string;
+  /** The key file is created on first start when it does not exist (it was not configured explicitly). */
+  readonly createSigningKey: boolean;
+  readonly signingKeyPassphrase?: SecretRef;
+  readonly instanceId?: string;
+  readonly checkpoint: { readonly everyRecords: number; readonly everySeconds: number };
+  readonly rotate: { readonly maxBytes: number; readonly daily: boolean };
+  readonly queue: { readonly maxEntries: number; readonly maxBatch: number };
+  readonly postgres?: PostgresAuditConfig;
+  readonly unroutedMode: AuditModeConfig;
+}
+
+export interface PostgresAuditConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: SecretRef;
+  readonly schema: string;
+  readonly connectTimeoutMs: number;
+  readonly ssl: boolean;
+}
+
+/** A service's audit settings (service.yaml, `audit`). */
+export interface ServiceAuditConfig {
+  readonly mode: AuditModeConfig;
+  readonly capture: {
+    readonly request: boolean;
+    readonly response: boolean;
+    readonly maxBytes: number;
+    readonly redact: { readonly namespaces: Readonly<Record<string, string>>; readonly xml: readonly string[]; readonly json: readonly string[] };
+  };
 }
 
 export interface XmlLimitsConfig {
@@ -169,4 +212,5 @@ export interface ServiceConfig {
   readonly security: SecurityConfig;
   /** Who may call which operation; absent: no authorization stage (every authenticated request is allowed). */
   readonly authorization?: AuthorizationConfig;
+  readonly audit: ServiceAuditConfig;
 }

@@ -16,7 +16,9 @@ export type ConfigWarningCode =
   | 'plain-http'
   | 'secret-file-permissions'
   | 'legacy-algorithm'
-  | 'wsdl-policy-superseded';
+  | 'wsdl-policy-superseded'
+  | 'audit-off'
+  | 'audit-best-effort';
 
 export interface ConfigWarning {
   readonly code: ConfigWarningCode;
@@ -135,6 +137,18 @@ export function collectWarnings(config: LoadedConfig): ConfigWarning[] {
       out.push({ code: 'limits-raised', file: s.file, path: '/limits', message: `service '${s.name}' raises limits above the defaults: ${raised.join(', ')}` });
     }
   }
-  out.push(...securityWarnings(config));
+  out.push(...securityWarnings(config), ...auditWarnings(config));
+  return out;
+}
+
+/** Every service that records less than `required` says so at start-up. */
+function auditWarnings(config: LoadedConfig): ConfigWarning[] {
+  const { gateway: gw, services } = config;
+  const out: ConfigWarning[] = [];
+  if (gw.audit.sink === 'off') out.push({ code: 'audit-off', file: gw.file, path: '/audit/sink', message: 'the audit trail is off: no exchange is recorded' });
+  for (const s of services) {
+    if (gw.audit.sink !== 'off' && s.audit.mode === 'off') out.push({ code: 'audit-off', file: s.file, path: '/audit/mode', message: `service '${s.name}' is not audited (audit.mode: off)` });
+    if (gw.audit.sink !== 'off' && s.audit.mode === 'best-effort') out.push({ code: 'audit-best-effort', file: s.file, path: '/audit/mode', message: `service '${s.name}' audits best-effort: records can be dropped under load or while the sink fails (counted in wsgate_audit_dropped_total)` });
+  }
   return out;
 }

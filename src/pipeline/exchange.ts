@@ -60,6 +60,19 @@ export interface ExchangeTrace {
   authorization: { readonly allowed: boolean; readonly reason: string } | undefined;
   /** The verified TLS client certificate, when mutual TLS presented one. */
   readonly tlsClient: { readonly fingerprint256: string; readonly subject: string; readonly issuer: string } | undefined;
+  readonly clientIp: string;
+  /** Who the verified facts say is calling (set after the security stage). */
+  principal: PrincipalSummary | undefined;
+  /** The effective policy the message was checked against (set when the policy stage ran). */
+  policy: { readonly id: string; readonly hash: string; readonly mode: 'enforce' | 'report-only' } | undefined;
+}
+
+/** The principal in one line, for logs and audit records: never attributes, never secrets. */
+export interface PrincipalSummary {
+  readonly kind: 'saml' | 'x509' | 'username' | 'tls' | 'anonymous';
+  readonly subject: string;
+  readonly issuer: string | undefined;
+  readonly application: string | undefined;
 }
 
 export interface ExchangeResult {
@@ -70,7 +83,7 @@ export interface ExchangeResult {
 }
 
 /** The identifying facts an exchange starts with; every other trace field starts empty. */
-export type TraceStart = Pick<ExchangeTrace, 'correlationId' | 'receivedAt' | 'service' | 'endpoint' | 'version' | 'bytesIn' | 'requestSha256' | 'tlsClient'>;
+export type TraceStart = Pick<ExchangeTrace, 'correlationId' | 'receivedAt' | 'service' | 'endpoint' | 'version' | 'bytesIn' | 'requestSha256' | 'tlsClient' | 'clientIp'>;
 
 export function startTrace(start: TraceStart): ExchangeTrace {
   return {
@@ -89,5 +102,7 @@ export function startTrace(start: TraceStart): ExchangeTrace {
     security: undefined,
     droppedHeaders: undefined,
     authorization: undefined,
+    principal: undefined,
+    policy: undefined,
   };
 }

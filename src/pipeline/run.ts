@@ -11,8 +11,9 @@ import { MustUnderstandError, checkMustUnderstand } from '../soap/must-understan
 import { parseXml } from '../xml/parse.ts';
 import type { Clock } from '../clock.ts';
 import { enforceRequirements, requirementsFor } from '../policy/requirements.ts';
+import { policyRefOf } from '../audit/policy-ref.ts';
 import { authorizeOperation } from '../auth/authorize.ts';
-import { principalOf } from '../auth/principal.ts';
+import { principalOf, summarizePrincipal } from '../auth/principal.ts';
 import type { SecurityFacts } from '../security/types.ts';
 import { processSecurity } from '../security/engine.ts';
 import { stripForForwarding } from '../security/forward.ts';
@@ -29,6 +30,8 @@ export interface PipelineContext {
   readonly clock: Clock;
   /** WS-Security runtime of the service; undefined when `security.mode` is off. */
   readonly security: SecurityRuntime | undefined;
+  /** True while the service audits in `required` mode and the audit sink is failing. */
+  readonly auditRefuses?: () => boolean;
 }
 
 function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
@@ -41,6 +44,7 @@ function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
     bytesIn: req.body.length,
     requestSha256: createHash('sha256').update(req.body).digest('hex'),
     tlsClient: req.tlsClient ? { fingerprint256: req.tlsClient.fingerprint256, subject: req.tlsClient.subject, issuer: req.tlsClient.issuer } : undefined,
+    clientIp: req.clientIp,
   });
 }
 
@@ -70,6 +74,8 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
   const { port, service } = ctx;
   const trace = newTrace(ctx, req);
   try {
+    // 0. audit: a service that audits in required mode takes no request its trail cannot record.
+    if (ctx.auditRefuses?.() === true) throw new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', 'the audit sink is failing and the service audits in required mode');
     // 1. read: the body arrived within maxBodyBytes (enforced while streaming by the transport).
     if (req.body.length === 0) throw new GatewayError('GW_ERR_HTTP_EMPTY_BODY', 'POST without a body');
     const media = timed(trace, 'media-type', () => readSoapMediaType(req.headers['content-type'], port.version));
@@ -98,16 +104,20 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
       forwardEnvelope = timed(trace, 'envelope-after-security', () => readEnvelope(parsed.doc, port.version));
       if (!dispatched.bodyChecked || verified.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
       // 6. policy, on the facts, by node identity.
-      timed(trace, 'policy', () => enforceRequirements(verified, forwardEnvelope, requirementsFor(security.config, dispatched.operation.name)));
+      const requirements = requirementsFor(security.config, dispatched.operation.name);
+      trace.policy = policyRefOf(service.name, dispatched.operation.name, requirements, 'enforce');
+      timed(trace, 'policy', () => enforceRequirements(verified, forwardEnvelope, requirements));
     } else if (!dispatched.bodyChecked) {
       // Without WS-Security an encrypted Body cannot be read, so it cannot match the operation.
       timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));
     }
-    // 7. authorization: the verified principal against the operation's rule (default deny once rules exist).
+    // 7. identity, then authorization: the verified principal against the operation's rule (default deny once rules exist).
+    const principal = principalOf(facts, req.tlsClient);
+    trace.principal = summarizePrincipal(principal);
     const authz = service.config.authorization;
     if (authz !== undefined) {
       const operation = dispatched.operation.name;
-      const decision = timed(trace, 'authorization', () => authorizeOperation(authz, operation, principalOf(facts, req.tlsClient)));
+      const decision = timed(trace, 'authorization', () => authorizeOperation(authz, operation, principal));
       trace.authorization = decision;
       if (!decision.allowed) throw new GatewayError('GW_ERR_AUTHZ_DENIED', decision.reason, { operation });
     }

@@ -5,6 +5,9 @@ import type { ExchangeResult, ExchangeTrace, InboundRequest, TlsClientInfo } fro
 import { runExchange, type PipelineContext } from '../pipeline/run.ts';
 import type { Clock } from '../clock.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { AuditUnavailableError, type AuditRuntime } from '../audit/runtime.ts';
+import { GatewayError } from '../errors.ts';
+import { reject } from '../pipeline/run.ts';
 
 export interface EndpointDeps {
   readonly clock: Clock;
@@ -12,6 +15,8 @@ export interface EndpointDeps {
   readonly logger: Logger;
   /** Rendered ?wsdl / ?xsd documents of this endpoint: key 'wsdl' (main), 'wsdl=N', 'xsd=N' (rendered once, on first use, when the bound address is known). */
   readonly published: () => ReadonlyMap<string, string>;
+  /** The audit trail; undefined when auditing is off. */
+  readonly audit: AuditRuntime | undefined;
 }
 
 /** The route config Fastify carries for our endpoints (read by the error handler). */
@@ -39,6 +44,30 @@ export function recordExchange(deps: Pick<EndpointDeps, 'metrics' | 'logger'>, t
   if (trace.outcome === 'forwarded' || trace.outcome === 'backend_fault') deps.logger.info(line, 'exchange');
   else if (trace.outcome === 'failed') deps.logger.error(line, 'exchange failed');
   else deps.logger.warn(line, 'exchange rejected');
+}
+
+/**
+ * Hands the exchange to the audit trail; in `required` mode the response waits until its record is
+ * durable, and is replaced by GW_ERR_AUDIT_UNAVAILABLE when it cannot be.
+ */
+export async function audited(audit: AuditRuntime | undefined, result: ExchangeResult, inbound: Pick<InboundRequest, 'body' | 'headers'> | undefined, totalMs: number, port: Pick<PipelineContext['port'], 'version'>): Promise<ExchangeResult> {
+  if (audit === undefined) return result;
+  try {
+    await audit.record({
+      trace: result.trace,
+      status: result.status,
+      totalMs,
+      request: inbound?.body,
+      requestContentType: inbound?.headers['content-type'],
+      response: result.body,
+      responseContentType: result.contentType,
+    });
+    return result;
+  } catch (err) {
+    if (!(err instanceof AuditUnavailableError)) throw err;
+    const previous = result.trace.errorCode ?? result.trace.outcome;
+    return reject(result.trace, new GatewayError('GW_ERR_AUDIT_UNAVAILABLE', `the record of this exchange (${previous}) could not be made durable: ${err.message}`), port);
+  }
 }
 
 function send(reply: FastifyReply, result: ExchangeResult): FastifyReply {
@@ -71,7 +100,8 @@ export function registerEndpoint(app: FastifyInstance, ctx: PipelineContext, dep
         tlsClient: tlsClientOf(request),
         signal: aborter.signal,
       };
-      const result = await runExchange(ctx, inbound);
+      let result = await runExchange(ctx, inbound);
+      result = await audited(deps.audit, result, inbound, performance.now() - started, ctx.port);
       recordExchange(deps, result.trace, result.status, performance.now() - started);
       if (result.trace.outcome === 'aborted') return reply.hijack();
       return send(reply, result);

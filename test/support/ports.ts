@@ -34,6 +34,7 @@ export function compileForTest(wsdlPath: string, ports: { wsdlPort: string; path
     passThroughHeaders: [],
     roles: [],
     security: noSecurity,
+    audit: { mode: 'off', capture: { request: false, response: false, maxBytes: 65536, redact: { namespaces: {}, xml: [], json: [] } } },
     ...extra,
   };
   const problems: { message: string }[] = [];

@@ -33,6 +33,16 @@ describe('loadConfig: a valid gateway with two services', () => {
       shutdown: { graceMs: 10_000 },
       workers: 2,
       requestTimeoutMs: 30_000,
+      audit: {
+        sink: 'file',
+        dir: fixture('valid/audit'),
+        signingKey: fixture('valid/audit/audit-signing.key'),
+        createSigningKey: true,
+        checkpoint: { everyRecords: 1000, everySeconds: 60 },
+        rotate: { maxBytes: 64 * 1024 * 1024, daily: true },
+        queue: { maxEntries: 10_000, maxBatch: 1000 },
+        unroutedMode: 'best-effort',
+      },
     });
     expect('instanceId' in config.gateway).toBe(false);
   });
@@ -66,6 +76,7 @@ describe('loadConfig: a valid gateway with two services', () => {
       },
       passThroughHeaders: [],
       roles: [],
+      audit: { mode: 'required', capture: { request: false, response: false, maxBytes: 65_536, redact: { namespaces: {}, xml: [], json: [] } } },
       security: {
         mode: 'off',
         wsdlPolicy: 'refuse',

@@ -124,6 +124,7 @@ describe('service.yaml and gateway.yaml', () => {
       admin: { enabled: true, host: '127.0.0.1', port: 9090 },
       services: ['policy-admin'],
       logging: { level: 'info' },
+      audit: { sink: 'file', dir: '../var/audit' },
     });
   });
 });
