@@ -76,7 +76,6 @@ export function verifyChain(chain: string, stored: readonly StoredEntry[], opts:
     if (e.chain !== chain) add(s.where, e.seq, 'wrong-chain', `entry belongs to chain ${String(e.chain)}`);
     if (e.seq !== expectSeq) {
       add(s.where, e.seq, 'missing-or-reordered', e.seq > expectSeq ? `expected seq ${expectSeq}, found ${e.seq}: ${e.seq - expectSeq} entr${e.seq - expectSeq === 1 ? 'y is' : 'ies are'} missing before it` : `expected seq ${expectSeq}, found ${e.seq}: entry out of order or inserted`);
-      recordsKnown = false;
     }
     if (e.prev !== expectPrev) add(s.where, e.seq, 'chain-broken', `prev does not match the hash of the entry before it (an entry before it was changed, removed or inserted)`);
     const h = entryHash(e);
@@ -88,7 +87,10 @@ export function verifyChain(chain: string, stored: readonly StoredEntry[], opts:
       if (!recordsKnown) {
         records = e.records;
         recordsKnown = true;
-      } else if (e.records !== records) add(s.where, e.seq, 'wrong-count', `file entry counts ${e.records} records before it, the chain has ${records}`);
+      } else if (e.records !== records) {
+        add(s.where, e.seq, 'wrong-count', `file entry counts ${e.records} records before it, ${records} are present`);
+        records = e.records;
+      }
     }
     if (s.file !== undefined) lastFile = s.file;
     if (e.kind === 'checkpoint') {
@@ -101,7 +103,10 @@ export function verifyChain(chain: string, stored: readonly StoredEntry[], opts:
       if (!recordsKnown) {
         records = e.records;
         recordsKnown = true;
-      } else if (e.records !== records) add(s.where, e.seq, 'wrong-count', `checkpoint counts ${e.records} records, the chain has ${records} before it`);
+      } else if (e.records !== records) {
+        add(s.where, e.seq, 'wrong-count', `checkpoint counts ${e.records} records, ${records} are present before it`);
+        records = e.records; // report each discrepancy once, then count on from the signed figure
+      }
     }
     expectSeq = e.seq + 1;
     expectPrev = e.hash;
@@ -109,7 +114,8 @@ export function verifyChain(chain: string, stored: readonly StoredEntry[], opts:
   }
   if (last !== undefined) {
     const where = stored.at(-1)?.where ?? chain;
-    if (!(last.kind === 'checkpoint' && (last as CheckpointEntry).final)) {
+    const sealedEnd = last.kind === 'checkpoint' && ((last as CheckpointEntry).final || (opts.open === true && sealedThrough === last.seq));
+    if (!sealedEnd) {
       const tail = sealedThrough === undefined ? 'no entry' : `nothing after seq ${sealedThrough}`;
       if (opts.open) add(where, last.seq, 'unsealed-tail', `entries after the last checkpoint are not sealed yet (${tail} is sealed)`);
       else add(where, last.seq, 'not-closed', `the chain does not end with a final checkpoint: entries may have been removed from its end, or the gateway is still running (use --open) (${tail} is sealed)`);

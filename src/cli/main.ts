@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareGateway } from '../bootstrap.ts';
 import { ConfigError } from '../config/problems.ts';
+import { runAudit } from './audit/index.ts';
 import { renderCheckReport } from './check.ts';
 import { renderExplain } from './explain.ts';
 import { serve } from './serve.ts';
@@ -12,6 +13,8 @@ Usage:
   wsgate serve --config FILE [--workers N]   start the gateway (N processes sharing one port)
   wsgate check --config FILE [--workers N]   validate every file and print what each service exposes
   wsgate check --config FILE --explain       also print the effective security contract per operation in plain words
+  wsgate audit verify|query|export|report    the audit trail: verify it, find records, export evidence, report
+                                             ('wsgate audit --help', 'wsgate audit <command> --help')
   wsgate --help                              this text
 
 Options:
@@ -28,6 +31,7 @@ function usage(message: string): number {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'audit') return runAudit(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -85,7 +85,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL audit store: tampering is detected wit
     {
       name: 'a record deleted → a gap before the next row',
       tamper: (c) => db.query(`DELETE FROM ${table} WHERE chain = $1 AND seq = 5`, [c]),
-      expect: [['missing-or-reordered', 6], ['chain-broken', 6]],
+      expect: [['missing-or-reordered', 6], ['chain-broken', 6], ['wrong-count', 7]],
     },
     {
       name: 'the entry texts of two records swapped → out of order at both rows and the one after',
@@ -102,7 +102,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL audit store: tampering is detected wit
         const forged = rehash({ ...before, seq: 5, prev: before.hash, correlationId: 'forged' } as AuditEntry);
         await db.query(`INSERT INTO ${table} (chain, seq, kind, time, entry) VALUES ($1, 5, 'record', now(), $2)`, [c, JSON.stringify(forged)]);
       },
-      expect: [['missing-or-reordered', 6], ['chain-broken', 6]],
+      expect: [['missing-or-reordered', 6], ['chain-broken', 6], ['wrong-count', 8]],
       index: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
     },
     {
@@ -140,12 +140,12 @@ describe.skipIf(!pgAvailable)('PostgreSQL audit store: tampering is detected wit
     {
       name: 'an entry text replaced by something that is not JSON → unreadable there, a gap after it',
       tamper: (c) => db.query(`UPDATE ${table} SET entry = '{"kind":"record",' WHERE chain = $1 AND seq = 4`, [c]),
-      expect: [['unreadable', 4], ['missing-or-reordered', 5], ['chain-broken', 5]],
+      expect: [['unreadable', 4], ['missing-or-reordered', 5], ['chain-broken', 5], ['wrong-count', 7]],
     },
     {
       name: 'a row moved to another chain → a gap in this one',
       tamper: (c) => db.query(`UPDATE ${table} SET chain = 'elsewhere' WHERE chain = $1 AND seq = 4`, [c]),
-      expect: [['missing-or-reordered', 5], ['chain-broken', 5]],
+      expect: [['missing-or-reordered', 5], ['chain-broken', 5], ['wrong-count', 7]],
     },
   ];
 
