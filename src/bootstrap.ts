@@ -5,7 +5,8 @@ import { collectWarnings, type ConfigWarning } from './config/warnings.ts';
 import { compileService } from './service/compile.ts';
 import type { CompiledService } from './service/compiled.ts';
 import { compileSecurity } from './security/runtime.ts';
-import { unenforceablePolicies } from './service/policy-guard.ts';
+import { wsdlPolicyProblems } from './service/policy-guard.ts';
+import { policyWarnings } from './service/policy-warnings.ts';
 import { loadWsdl } from './wsdl/load.ts';
 
 export interface PreparedGateway {
@@ -25,10 +26,7 @@ export function prepareGateway(configFile: string, env: NodeJS.ProcessEnv = proc
   for (const config of loaded.services) {
     try {
       const wsdl = loadWsdl(config.wsdl, { root: config.dir });
-      if (config.security.wsdlPolicy === 'refuse') problems.push(...unenforceablePolicies(wsdl));
-      else if (config.security.mode !== 'enforce') {
-        problems.push({ file: config.file, path: '/security/wsdlPolicy', message: 'wsdlPolicy: superseded needs security.mode: enforce (the WSDL policy may only be replaced by an enforced contract)' });
-      }
+      problems.push(...wsdlPolicyProblems(config, wsdl));
       const security = compileSecurity(config, problems, env);
       const compiled = compileService(config, wsdl, problems, security);
       if (compiled) services.push(compiled);
@@ -38,5 +36,5 @@ export function prepareGateway(configFile: string, env: NodeJS.ProcessEnv = proc
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ gateway: loaded.gateway, services: Object.freeze(services), warnings: collectWarnings(loaded) });
+  return Object.freeze({ gateway: loaded.gateway, services: Object.freeze(services), warnings: [...collectWarnings(loaded), ...policyWarnings(services)] });
 }

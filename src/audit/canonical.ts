@@ -1,23 +1,78 @@
 /**
  * Canonical JSON for hashing and signing audit entries: object keys sorted by UTF-16 code units,
  * no whitespace, strings and numbers as JSON.stringify writes them (the ECMAScript number form that
- * RFC 8785 JCS also uses). `undefined` members are left out. Twenty lines instead of a dependency:
- * the whole chain's integrity rests on this function, so it is kept small enough to read in full.
+ * RFC 8785 JCS also uses). `undefined` members are left out. Small enough to read in full: the
+ * whole chain's integrity rests on it, so no dependency.
+ *
+ * Fast path: a copy with keys inserted in sorted order, serialised by the native JSON.stringify
+ * (about a third cheaper per record). JavaScript enumerates integer-like keys ("0", "10") first
+ * whatever the insertion order (and `__proto__` cannot be assigned as a plain key), so an object
+ * with such a key is serialised by hand instead.
  */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
 
-export function canonicalJson(value: Json): string {
+const INTEGER_KEY = /^(?:0|[1-9]\d*)$/;
+/** Set when sortedCopy had to fall back for some object: only then is a replacer needed. */
+let rawSeen = false;
+
+function sortedCopy(value: Json): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('audit entries hold finite numbers only');
+    return value;
+  }
+  if (Array.isArray(value)) return (value as readonly Json[]).map(sortedCopy);
+  const obj = value as { readonly [key: string]: Json | undefined };
+  const keys = Object.keys(obj).sort();
+  if (keys.some((k) => INTEGER_KEY.test(k) || k === '__proto__')) {
+    rawSeen = true;
+    return new RawJson(slowCanonical(value));
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = obj[k];
+    if (v !== undefined) out[k] = sortedCopy(v);
+  }
+  return out;
+}
+
+/** A fragment already in canonical form, spliced in by the replacer below. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
+function slowCanonical(value: Json): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('audit entries hold finite numbers only');
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${(value as readonly Json[]).map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) return `[${(value as readonly Json[]).map(slowCanonical).join(',')}]`;
   const obj = value as { readonly [key: string]: Json | undefined };
   const parts: string[] = [];
   for (const key of Object.keys(obj).sort()) {
     const v = obj[key];
     if (v === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+    parts.push(`${JSON.stringify(key)}:${slowCanonical(v)}`);
   }
   return `{${parts.join(',')}}`;
 }
+
+export function canonicalJson(value: Json): string {
+  rawSeen = false;
+  const copy = sortedCopy(value);
+  if (copy instanceof RawJson) return copy.text;
+  if (!rawSeen) return JSON.stringify(copy);
+  const raws: string[] = [];
+  const text = JSON.stringify(copy, (_k, v: unknown) => {
+    if (v instanceof RawJson) {
+      raws.push(v.text);
+      return `\u0000raw${raws.length - 1}\u0000`;
+    }
+    return v;
+  });
+  if (raws.length === 0) return text;
+  // Placeholders are JSON strings holding NUL, which JSON.stringify always escapes in real data.
+  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)] as string);
+}
+
+/** The reference implementation, kept for the property test that pins the fast path to it. */
+export const canonicalJsonReference = slowCanonical;

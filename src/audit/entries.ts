@@ -58,6 +58,8 @@ export interface AuditRecordBody {
   readonly audit: { readonly mode: string };
   /** Only when the service turns payload capture on, after redaction. */
   readonly payload?: { readonly request: string | null; readonly response: string | null };
+  /** Schema validation findings (report-only violations too), when the operation validates. */
+  readonly validation?: Json;
   /** Legacy algorithm opt-ins the service has (also when this message did not use them). */
   readonly legacyOptIns: readonly string[];
 }

@@ -80,6 +80,7 @@ export function buildRecord(trace: ExchangeTrace, ctx: RecordContext): Unchained
     audit: { mode: ctx.mode },
     legacyOptIns: [...ctx.legacyOptIns],
     ...(ctx.payload !== undefined ? { payload: ctx.payload } : {}),
+    ...(trace.validation !== undefined ? { validation: JSON.parse(JSON.stringify(trace.validation)) as Json } : {}),
   };
   return body;
 }

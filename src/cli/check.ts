@@ -1,6 +1,9 @@
 import type { PreparedGateway } from '../bootstrap.ts';
 import { formatWarning } from '../config/warnings.ts';
-import type { SecurityConfig, SecurityRequirements, XmlLimitsConfig } from '../config/types.ts';
+import type { SecurityConfig, XmlLimitsConfig } from '../config/types.ts';
+import { shortRequirements } from '../policy/describe.ts';
+import type { CompiledService } from '../service/compiled.ts';
+import { validationSummary } from '../validation/describe.ts';
 
 const limitLabels: Readonly<Record<keyof XmlLimitsConfig, string>> = {
   maxBodyBytes: 'body',
@@ -14,26 +17,19 @@ const limitLabels: Readonly<Record<keyof XmlLimitsConfig, string>> = {
   allowComments: 'comments allowed',
 };
 
-function describeRequirements(r: SecurityRequirements): string {
-  const parts = [
-    r.signature ? 'X.509 signature' : 'no signature',
-    r.signedParts.length > 0 ? `signed: ${r.signedParts.join(', ')}` : 'nothing signed',
-    r.encryptedParts.length > 0 ? `encrypted: ${r.encryptedParts.join(', ')}` : '',
-    r.timestamp ? 'Timestamp' : 'no Timestamp',
-  ];
-  return parts.filter(Boolean).join('; ');
-}
-
-function securityLines(sec: SecurityConfig, operations: readonly string[]): string[] {
+function securityLines(sec: SecurityConfig, service: CompiledService): string[] {
   if (sec.mode === 'off') return ['  security off (no WS-Security processing; a mustUnderstand Security header is refused)'];
   const t = sec.trust;
   const out = [
     `  security enforce${sec.actor ? ` (Security header for actor ${sec.actor})` : ''}: ${t.anchors.length} anchor(s), ${t.intermediates.length} intermediate(s), ${t.knownCertificates.length} known certificate(s), ${t.crls.length} CRL(s); decryption ${sec.decryption ? 'configured' : 'none'}; UsernameToken ${sec.usernameToken ? sec.usernameToken.passwordTypes.join('/') : 'not accepted'}`,
     `    timestamp: Created at most ${sec.timestamp.futureSkewSeconds} s ahead, at most ${sec.timestamp.ttlSeconds} s old, Expires ${sec.timestamp.requireExpires ? 'required' : 'optional'} (+${sec.timestamp.expiresSkewSeconds} s)`,
   ];
-  for (const op of [...new Set(operations)]) {
-    const r = { ...sec.require, ...(sec.operations[op] ?? {}) };
-    out.push(`    ${op}: ${describeRequirements(r)}`);
+  for (const port of service.ports) {
+    for (const [op, policy] of port.policies) {
+      const first = policy.alternatives[0];
+      const from = policy.source.kind === 'wsdl' ? `WSDL policy of ${policy.source.binding}${policy.alternatives.length > 1 ? `, ${policy.alternatives.length} alternatives, first` : ''}` : 'service.yaml';
+      out.push(`    ${port.wsdlPort.name} ${op} (${from}): ${first === undefined ? '-' : shortRequirements(first)}`);
+    }
   }
   if (sec.legacy.length > 0) out.push(`    LEGACY algorithms accepted: ${sec.legacy.join(', ')}`);
   if (sec.wsdlPolicy === 'superseded') out.push('    the WSDL\'s WS-Policy is NOT enforced: this section replaces it');
@@ -65,7 +61,8 @@ export function renderCheckReport(prepared: PreparedGateway, opts: { workers: nu
       .map(([k, v]) => `${limitLabels[k as keyof XmlLimitsConfig]} ${String(v)}`)
       .join(', ');
     out.push(`  limits ${limits}`);
-    out.push(...securityLines(s.config.security, s.ports.flatMap((p) => p.operations.map((o) => o.name))));
+    out.push(...securityLines(s.config.security, s));
+    out.push(validationSummary(s));
     if (s.config.passThroughHeaders.length > 0) out.push(`  mustUnderstand headers passed to the backend: ${s.config.passThroughHeaders.join(', ')}`);
   }
   const warnings = [...prepared.warnings.map(formatWarning)];

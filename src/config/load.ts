@@ -14,6 +14,7 @@ import { displayPath, schemaProblems } from './schema-problems.ts';
 import type { GatewayConfig, SecretRef, ServiceConfig } from './types.ts';
 import { buildSecurity, checkSecurity } from './security.ts';
 import { buildAuthorization, checkAuthorization } from './authorization.ts';
+import { buildValidation } from './validation.ts';
 import { validateGatewayDocument, validateServiceDocument } from './validate.ts';
 import { readSourceFile } from './yaml-locate.ts';
 import type { SourceFile } from './yaml-locate.ts';
@@ -179,6 +180,7 @@ function buildService(doc: ServiceDocument, file: string, dir: string): ServiceC
     roles: [...doc.roles],
     security: buildSecurity(doc.security, dir),
     ...(doc.authorization !== undefined ? { authorization: buildAuthorization(doc.authorization) } : {}),
+    ...(doc.validation !== undefined ? { validation: buildValidation(doc.validation) } : {}),
     audit: {
       mode: doc.audit.mode,
       capture: {

@@ -6,7 +6,9 @@
  * Two annotation keywords of our own: `mustBe` completes the sentence "<key> must be ..." in error
  * messages and docs; `secret` marks a secret reference (its value is never echoed).
  */
+import { algorithmAllowances } from '../policy/model.ts';
 import type { GatewayConfig, ServiceConfig } from './types.ts';
+import { validationSchema } from './validation.ts';
 
 export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
 
@@ -285,30 +287,42 @@ const limit = (def: number, minimum: number, maximum: number, description: strin
 const files = (description: string) =>
   ({ type: 'array', uniqueItems: true, default: [], items: fileRef, description }) as const;
 
-const requirements = (withDefaults: boolean) =>
+/**
+ * `security.require` and `security.operations.<op>`: no schema defaults, because with a WSDL
+ * policy only what is written adds to it. Without one, the defaults named in the descriptions
+ * apply (src/policy/requirements.ts DEFAULT_REQUIREMENTS).
+ */
+const requirements = (serviceWide: boolean) =>
   ({
     type: 'object',
     additionalProperties: false,
-    ...(withDefaults ? { default: {} } : {}),
-    description: withDefaults ? 'What every message must carry (operations may add to it).' : 'What messages for this operation must carry, replacing the service-wide value key by key.',
+    ...(serviceWide ? { default: {} } : {}),
+    description: serviceWide
+      ? 'What every message must carry. With a WS-Policy imported from the WSDL (`wsdlPolicy: import`) the WSDL policy is the base and these keys only add to every one of its alternatives (`false` or `[]` cannot loosen it and is refused); without one they are the whole contract, with the defaults shown.'
+      : 'What messages for this operation must carry. With an imported WSDL policy: added to that operation\'s policy, like `require`. Without one: replaces the service-wide value key by key.',
     properties: {
-      signature: { type: 'boolean', ...(withDefaults ? { default: true } : {}), description: 'An XML signature by a certificate that chains to `trust.anchors`.' },
+      signature: { type: 'boolean', description: `An XML signature by a certificate that chains to \`trust.anchors\`.${serviceWide ? ' Default without a WSDL policy: `true`.' : ''}` },
       signedParts: {
         type: 'array',
         uniqueItems: true,
-        ...(withDefaults ? { default: ['body', 'timestamp'] } : {}),
         items: { type: 'string', enum: ['body', 'timestamp'] },
-        description: "Parts the signature must cover, by node identity: `body` (the Envelope's own Body), `timestamp` (the Timestamp of the gateway's Security header).",
+        description: `Parts the signature must cover, by node identity: \`body\` (the Envelope's own Body), \`timestamp\` (the Timestamp of the gateway's Security header).${serviceWide ? ' Default without a WSDL policy: `[body, timestamp]`.' : ''}`,
       },
       encryptedParts: {
         type: 'array',
         uniqueItems: true,
-        ...(withDefaults ? { default: [] } : {}),
         items: { type: 'string', enum: ['body'] },
-        description: 'Parts that must arrive encrypted to `decryption.certificate`.',
+        description: `Parts that must arrive encrypted to \`decryption.certificate\`.${serviceWide ? ' Default without a WSDL policy: `[]`.' : ''}`,
       },
-      timestamp: { type: 'boolean', ...(withDefaults ? { default: true } : {}), description: 'A wsu:Timestamp in the Security header.' },
-      saml: { type: 'boolean', ...(withDefaults ? { default: false } : {}), description: 'One SAML 2.0 assertion from a `saml.issuers` issuer, verified against `saml` (e.g. `ListPolicies: {saml: true}`).' },
+      timestamp: { type: 'boolean', description: `A wsu:Timestamp in the Security header.${serviceWide ? ' Default without a WSDL policy: `true`.' : ''}` },
+      saml: { type: 'boolean', description: `One SAML 2.0 assertion from a \`saml.issuers\` issuer, verified against \`saml\` (e.g. \`ListPolicies: {saml: true}\`).${serviceWide ? ' Default without a WSDL policy: `false`.' : ''}` },
+      allowAlgorithms: {
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'string', enum: algorithmAllowances },
+        description:
+          'Algorithms accepted beyond the AlgorithmSuite of an imported WSDL policy, for what WS-SecurityPolicy cannot name (e.g. `[ecdsa-sha256, aes256-gcm]`). The gateway\'s own floor still applies (RSA-1_5 never, SHA-1 and AES-CBC only with `legacy`). Without an imported AlgorithmSuite the gateway\'s default allowlist applies and this key changes nothing.',
+      },
     },
   }) as const;
 
@@ -322,9 +336,10 @@ const securitySchema = {
     actor: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI', description: 'SOAP 1.1 actor / 1.2 role of the Security header meant for the gateway. Default: the header without actor/role.' },
     wsdlPolicy: {
       type: 'string',
-      enum: ['refuse', 'superseded'],
-      default: 'refuse',
-      description: '`refuse`: a WSDL that carries WS-Policy stops start-up (it cannot be enforced from the WSDL yet). `superseded`: this section is the enforced contract instead; logged at start-up.',
+      enum: ['import', 'superseded', 'refuse'],
+      default: 'import',
+      description:
+        '`import`: the WS-Policy / WS-SecurityPolicy attached to the WSDL binding, its operations and their inputs is the base contract of each operation (see docs/ws-policy.md); `require` and `operations` only add to it, together with what WS-SecurityPolicy cannot say (`trust`, `saml` issuers and audience, `allowAlgorithms`). An assertion the gateway cannot enforce stops start-up. A WSDL without policy: this section is the whole contract. `superseded`: the WSDL policy is not read and this section is the enforced contract instead (needs `mode: enforce`; logged at start-up). `refuse`: a WSDL that carries WS-Policy stops start-up. With `mode: off`, a WSDL that carries WS-Policy always stops start-up.',
     },
     trust: {
       type: 'object',
@@ -409,7 +424,7 @@ const securitySchema = {
     operations: {
       type: 'object',
       default: {},
-      description: 'Per-operation requirements by WSDL operation name, e.g. `SubmitClaim: {encryptedParts: [body]}`.',
+      description: 'Per-operation requirements by WSDL operation name, e.g. `SubmitClaim: {encryptedParts: [body]}`: added to the operation\'s imported WSDL policy, or (without one) replacing `require` key by key.',
       additionalProperties: requirements(false),
     },
     legacy: {
@@ -597,6 +612,7 @@ export const serviceSchema = {
     },
     security: securitySchema,
     authorization: authorizationSchema,
+    validation: validationSchema,
     audit: {
       type: 'object',
       additionalProperties: false,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ConfigProblem } from './problems.ts';
-import type { SecurityConfig, SecurityRequirements } from './types.ts';
+import type { SecurityConfig, WrittenRequirements } from './types.ts';
 import { isRec, problemAt, str, strings, unreadableFile } from './checks.ts';
 import type { SourceFile } from './yaml-locate.ts';
 
@@ -9,12 +9,13 @@ type SecurityDocument = SecurityConfig;
 /** The validated `security` section with every path resolved against the service directory. */
 export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfig {
   const abs = (p: string): string => resolve(dir, p);
-  const req = (r: Partial<SecurityRequirements>): Partial<SecurityRequirements> => ({
+  const req = (r: WrittenRequirements): WrittenRequirements => ({
     ...(r.signature !== undefined ? { signature: r.signature } : {}),
     ...(r.signedParts !== undefined ? { signedParts: [...r.signedParts] } : {}),
     ...(r.encryptedParts !== undefined ? { encryptedParts: [...r.encryptedParts] } : {}),
     ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
     ...(r.saml !== undefined ? { saml: r.saml } : {}),
+    ...(r.allowAlgorithms !== undefined ? { allowAlgorithms: [...r.allowAlgorithms] } : {}),
   });
   return {
     mode: doc.mode,
@@ -53,7 +54,7 @@ export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfi
           },
         }
       : {}),
-    require: req(doc.require) as SecurityRequirements,
+    require: req(doc.require),
     operations: Object.fromEntries(Object.entries(doc.operations).map(([k, v]) => [k, req(v)])),
     legacy: [...doc.legacy],
     replay: { maxEntries: doc.replay.maxEntries },

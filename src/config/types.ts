@@ -3,6 +3,18 @@
  * `schema.ts` is the source of truth for what is allowed; these types mirror it.
  * Paths are already resolved to absolute paths relative to the file that named them.
  */
+import type {
+  AlgorithmAllowance,
+  AlgorithmSuiteRequirement,
+  ElementRequirement,
+  HeaderRequirement,
+  LayoutRequirement,
+  RecordedAssertion,
+  RequirementOrigins,
+  SupportingTokenRequirement,
+  TransportRequirement,
+  X509TokenRequirement,
+} from '../policy/model.ts';
 
 /** A secret is never written inline: it comes from a file or an environment variable. */
 export type SecretRef = { readonly file: string } | { readonly env: string };
@@ -123,7 +135,11 @@ export interface PortConfig {
 export type LegacyOption = 'sha1' | 'rsa-sha1' | 'aes-cbc';
 export type SignedPart = 'body' | 'timestamp';
 
-/** What a message must carry; service-wide in `security.require`, per operation in `security.operations`. */
+/**
+ * What a message must carry (one alternative of an operation's policy). service.yaml writes the
+ * first six keys (`security.require`, `security.operations`); the others come only from a
+ * WS-SecurityPolicy imported from the WSDL (src/policy/wspolicy/). Plain data, frozen at start-up.
+ */
 export interface SecurityRequirements {
   /** An X.509 signature by a trusted certificate. */
   readonly signature: boolean;
@@ -132,7 +148,34 @@ export interface SecurityRequirements {
   readonly timestamp: boolean;
   /** One verified SAML 2.0 assertion (`security.saml`) in the Security header. */
   readonly saml: boolean;
+  /** Algorithms accepted beyond an imported AlgorithmSuite (what WS-SecurityPolicy cannot name). */
+  readonly allowAlgorithms?: readonly AlgorithmAllowance[];
+  readonly transport?: TransportRequirement;
+  /** The primary signature's token (sp:InitiatorToken / sp:InitiatorSignatureToken). */
+  readonly signer?: X509TokenRequirement;
+  /** How the EncryptedKey names the gateway certificate (sp:RecipientToken / sp:RecipientEncryptionToken). */
+  readonly recipient?: X509TokenRequirement;
+  readonly algorithmSuite?: AlgorithmSuiteRequirement;
+  readonly layout?: LayoutRequirement;
+  /** sp:OnlySignEntireHeadersAndBody (the assertion name when required). */
+  readonly onlySignEntireHeadersAndBody?: string;
+  /** sp:ProtectTokens (the assertion name when required). */
+  readonly protectTokens?: string;
+  readonly signedHeaders?: readonly HeaderRequirement[];
+  readonly encryptedHeaders?: readonly HeaderRequirement[];
+  readonly signedElements?: readonly ElementRequirement[];
+  readonly encryptedElements?: readonly ElementRequirement[];
+  readonly supportingTokens?: readonly SupportingTokenRequirement[];
+  /** wsam:Addressing / wsaw:UsingAddressing (the assertion name when required): a wsa:Action header. */
+  readonly addressing?: string;
+  /** Assertions accepted and recorded without a check of their own (Wss11 options, Trust13, ...). */
+  readonly recorded?: readonly RecordedAssertion[];
+  /** Which assertion or service.yaml key asked for signature / signed parts / timestamp / encryption / SAML. */
+  readonly origins?: RequirementOrigins;
 }
+
+/** The keys service.yaml may write, as written (no defaults: see src/policy/requirements.ts). */
+export type WrittenRequirements = Partial<Pick<SecurityRequirements, 'signature' | 'signedParts' | 'encryptedParts' | 'timestamp' | 'saml' | 'allowAlgorithms'>>;
 
 /** SAML 2.0 assertions as WS-Security tokens (SAML Token Profile 1.1). */
 export interface SamlConfig {
@@ -153,8 +196,12 @@ export interface SecurityConfig {
   readonly mode: 'off' | 'enforce';
   /** The actor/role URI of the Security header meant for the gateway; absent = the header without actor/role. */
   readonly actor?: string;
-  /** `refuse` (default): a WSDL with WS-Policy stops start-up. `superseded`: this section states the contract instead (logged). */
-  readonly wsdlPolicy: 'refuse' | 'superseded';
+  /**
+   * `import` (default): the WSDL's WS-Policy is the base contract, this section adds to it.
+   * `superseded`: this section states the contract instead (logged). `refuse`: a WSDL with
+   * WS-Policy stops start-up.
+   */
+  readonly wsdlPolicy: 'import' | 'superseded' | 'refuse';
   readonly trust: {
     readonly anchors: readonly string[];
     readonly intermediates: readonly string[];
@@ -165,8 +212,9 @@ export interface SecurityConfig {
   readonly timestamp: { readonly requireExpires: boolean; readonly futureSkewSeconds: number; readonly ttlSeconds: number; readonly expiresSkewSeconds: number };
   readonly usernameToken?: { readonly users: string; readonly passwordTypes: readonly ('text' | 'digest')[]; readonly maxAgeSeconds: number };
   readonly saml?: SamlConfig;
-  readonly require: SecurityRequirements;
-  readonly operations: Readonly<Record<string, Partial<SecurityRequirements>>>;
+  /** Service-wide requirements as written (defaults apply only when the WSDL carries no policy). */
+  readonly require: WrittenRequirements;
+  readonly operations: Readonly<Record<string, WrittenRequirements>>;
   /** Weaker algorithms this service accepts; each is logged at start-up and recorded per message. */
   readonly legacy: readonly LegacyOption[];
   readonly replay: { readonly maxEntries: number };
@@ -191,6 +239,18 @@ export interface AuthorizationConfig {
   readonly operations: Readonly<Record<string, AuthzRule>>;
 }
 
+/** `on`: invalid messages are refused; `report-only`: recorded and forwarded; `off`: not validated. */
+export type ValidationMode = 'on' | 'off' | 'report-only';
+
+export interface ValidationConfig {
+  readonly request: ValidationMode;
+  readonly response: ValidationMode;
+  /** Most violations listed in a fault and recorded per message. */
+  readonly maxViolations: number;
+  /** WSDL operation name → modes replacing the service-wide ones. */
+  readonly operations: Readonly<Record<string, { readonly request?: ValidationMode; readonly response?: ValidationMode }>>;
+}
+
 export interface ServiceConfig {
   /** The service.yaml file (absolute). */
   readonly file: string;
@@ -213,4 +273,6 @@ export interface ServiceConfig {
   /** Who may call which operation; absent: no authorization stage (every authenticated request is allowed). */
   readonly authorization?: AuthorizationConfig;
   readonly audit: ServiceAuditConfig;
+  /** XML Schema validation of Bodies against the WSDL's schemas (src/validation/); absent: off. */
+  readonly validation?: ValidationConfig;
 }

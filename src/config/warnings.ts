@@ -17,6 +17,8 @@ export type ConfigWarningCode =
   | 'secret-file-permissions'
   | 'legacy-algorithm'
   | 'wsdl-policy-superseded'
+  | 'wsdl-policy-response-side'
+  | 'wsdl-policy-unprotected'
   | 'audit-off'
   | 'audit-best-effort';
 

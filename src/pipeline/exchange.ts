@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorCode, ErrorDetail, SoapVersion } from '../errors.ts';
 import type { SecuritySummary } from '../security/summary.ts';
+import type { ValidationTrace } from '../validation/types.ts';
 
 /** The TLS client certificate presented on the connection (only when the handshake verified it). */
 export interface TlsClientInfo {
@@ -65,6 +66,8 @@ export interface ExchangeTrace {
   principal: PrincipalSummary | undefined;
   /** The effective policy the message was checked against (set when the policy stage ran). */
   policy: { readonly id: string; readonly hash: string; readonly mode: 'enforce' | 'report-only' } | undefined;
+  /** Schema validation findings (src/validation/), when the operation validates the request or response. */
+  validation?: ValidationTrace;
 }
 
 /** The principal in one line, for logs and audit records: never attributes, never secrets. */

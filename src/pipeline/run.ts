@@ -10,7 +10,7 @@ import { readSoapActionHeader, readSoapMediaType } from '../soap/media-type.ts';
 import { MustUnderstandError, checkMustUnderstand } from '../soap/must-understand.ts';
 import { parseXml } from '../xml/parse.ts';
 import type { Clock } from '../clock.ts';
-import { enforceRequirements, requirementsFor } from '../policy/requirements.ts';
+import { enforceOperationPolicy } from '../policy/enforce.ts';
 import { policyRefOf } from '../audit/policy-ref.ts';
 import { authorizeOperation } from '../auth/authorize.ts';
 import { principalOf, summarizePrincipal } from '../auth/principal.ts';
@@ -20,6 +20,8 @@ import { stripForForwarding } from '../security/forward.ts';
 import { checkReplay } from '../security/replay-check.ts';
 import type { SecurityRuntime } from '../security/runtime.ts';
 import { summarizeFacts } from '../security/summary.ts';
+import { SchemaInvalidError } from '../validation/error.ts';
+import { checkRequestSchema, checkResponseSchema } from '../validation/stage.ts';
 import { startTrace, type ExchangeResult, type ExchangeTrace, type InboundRequest } from './exchange.ts';
 
 /** Everything a request needs that was decided at start-up. */
@@ -104,9 +106,9 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
       forwardEnvelope = timed(trace, 'envelope-after-security', () => readEnvelope(parsed.doc, port.version));
       if (!dispatched.bodyChecked || verified.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
       // 6. policy, on the facts, by node identity.
-      const requirements = requirementsFor(security.config, dispatched.operation.name);
+      const requirements = port.policies.get(dispatched.operation.name);
       trace.policy = policyRefOf(service.name, dispatched.operation.name, requirements, 'enforce');
-      timed(trace, 'policy', () => enforceRequirements(verified, forwardEnvelope, requirements));
+      timed(trace, 'policy', () => enforceOperationPolicy(requirements, { facts: verified, envelope: forwardEnvelope, transport: req }));
     } else if (!dispatched.bodyChecked) {
       // Without WS-Security an encrypted Body cannot be read, so it cannot match the operation.
       timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));
@@ -121,6 +123,8 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
       trace.authorization = decision;
       if (!decision.allowed) throw new GatewayError('GW_ERR_AUTHZ_DENIED', decision.reason, { operation });
     }
+    // 7a. schema: the (decrypted) Body against the WSDL's XML Schema, when the operation validates requests.
+    checkRequestSchema(service.validation, dispatched.operation, forwardEnvelope, trace);
     if (security !== undefined && facts !== undefined) {
       const verified = facts;
       // Replay after every check, authorization included: only messages that passed them all are remembered.
@@ -146,9 +150,10 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
       trace.backend = { url: port.backendUrl.href, status: res.status, ms: res.durationMs };
       trace.outcome = res.status >= 200 && res.status < 300 ? 'forwarded' : 'backend_fault';
       trace.bytesOut = res.body.length;
+      checkResponseSchema(service.validation, dispatched.operation, res, port.version, service.config, trace);
       return { status: res.status, contentType: res.contentType, body: res.body, trace };
     } catch (err) {
-      trace.backend = { url: port.backendUrl.href, status: undefined, ms: performance.now() - t0 };
+      trace.backend ??= { url: port.backendUrl.href, status: undefined, ms: performance.now() - t0 };
       throw err;
     } finally {
       trace.stages.push({ stage: 'backend', ms: performance.now() - t0 });
@@ -168,6 +173,7 @@ export function reject(trace: ExchangeTrace, err: unknown, port: Pick<CompiledPo
   const fault = buildFault(ge.code, port.version, {
     correlationId: trace.correlationId,
     ...(ge instanceof MustUnderstandError ? { notUnderstood: ge.notUnderstood } : {}),
+    ...(ge instanceof SchemaInvalidError ? { violations: ge.violations } : {}),
   });
   trace.bytesOut = Buffer.byteLength(fault.body);
   return { status: fault.status, contentType: fault.contentType, body: fault.body, trace };

@@ -59,6 +59,8 @@ export interface SignatureResult {
   readonly canonicalization: string;
   readonly signer: TrustedCert;
   readonly signerReference: CertReferenceKind;
+  /** The BinarySecurityToken the signature's key reference points to (`bst-direct`), else undefined. */
+  readonly signerToken: Element | undefined;
   readonly references: readonly SignedReference[];
   /** SHA-256 (hex) of the SignatureValue bytes. */
   readonly signatureValueDigest: string;
@@ -74,6 +76,8 @@ export interface DecryptionResult {
   /** The EncryptedKey (or EncryptedData) element that was processed. */
   readonly element: Element;
   readonly keyTransport: string | undefined;
+  /** How the EncryptedKey's KeyInfo named the gateway certificate. */
+  readonly keyReference: CertReferenceKind;
   readonly dataAlgorithm: string;
   /** What was encrypted: the Body content, a whole element, or a header (wsse11:EncryptedHeader). */
   readonly target: 'content' | 'element' | 'header';

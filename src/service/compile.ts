@@ -1,6 +1,8 @@
 import type { ServiceConfig } from '../config/types.ts';
 import type { ConfigProblem } from '../config/problems.ts';
+import { servicePolicyCompiler } from '../policy/effective.ts';
 import type { SecurityRuntime } from '../security/runtime.ts';
+import { compileServiceValidation } from '../validation/service.ts';
 import { WSA_NS } from '../soap/namespaces.ts';
 import { NS_WSSE } from '../xml/ns.ts';
 import type { QName, WsdlModel, WsdlOperation, WsdlServiceModel } from '../wsdl/types.ts';
@@ -45,6 +47,7 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
   const service = pickService(config, wsdl, problems);
   if (!service) return undefined;
   const ports: CompiledPort[] = [];
+  const policiesOf = servicePolicyCompiler(config, wsdl, security, problems);
   config.ports.forEach((pc, i) => {
     const wsdlPort = service.ports.find((p) => p.name === pc.wsdlPort);
     if (!wsdlPort) {
@@ -73,6 +76,7 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
         understoodHeaders: new Set([...GATEWAY_UNDERSTOOD, ...(config.security.mode === 'enforce' ? [WSSE_SECURITY] : []), ...config.passThroughHeaders]),
         passThroughHeaders: new Set(config.passThroughHeaders),
         roles: new Set(config.roles),
+        policies: policiesOf(wsdlPort),
       }),
     );
   });
@@ -85,5 +89,6 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
       }
     }
   }
-  return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports), security });
+  const validation = compileServiceValidation(config, wsdl, ports.flatMap((p) => p.operations), problems);
+  return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports), security, ...(validation !== undefined ? { validation } : {}) });
 }

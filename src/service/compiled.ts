@@ -1,6 +1,8 @@
 import type { ServiceConfig } from '../config/types.ts';
+import type { OperationPolicy } from '../policy/operation-policy.ts';
 import type { SoapVersion } from '../errors.ts';
 import type { SecurityRuntime } from '../security/runtime.ts';
+import type { ServiceValidation } from '../validation/service.ts';
 import type { WsdlModel, WsdlOperation, WsdlPort } from '../wsdl/types.ts';
 
 /** One exposed endpoint: a WSDL port at a gateway path, with its dispatch indexes. Immutable. */
@@ -21,6 +23,8 @@ export interface CompiledPort {
   readonly passThroughHeaders: ReadonlySet<string>;
   /** Actor/role URIs the gateway acts as, besides none/next/ultimate receiver. */
   readonly roles: ReadonlySet<string>;
+  /** Operation name → its compiled security contract (empty when `security.mode` is off). */
+  readonly policies: ReadonlyMap<string, OperationPolicy>;
 }
 
 /** A service (one WSDL + its service.yaml), validated and compiled at start-up. Immutable. */
@@ -31,4 +35,6 @@ export interface CompiledService {
   readonly ports: readonly CompiledPort[];
   /** WS-Security material and settings; undefined when `security.mode` is off. */
   readonly security: SecurityRuntime | undefined;
+  /** The compiled XML Schema validation; undefined when no operation validates anything. */
+  readonly validation?: ServiceValidation;
 }

@@ -17,6 +17,8 @@ export interface FaultOptions {
   readonly correlationId: string;
   /** MustUnderstand faults: the header blocks not understood (SOAP 1.2 env:NotUnderstood). */
   readonly notUnderstood?: readonly QName[];
+  /** GW_ERR_SCHEMA_INVALID: the first schema violations (element path + short message), listed in the detail. */
+  readonly violations?: readonly { readonly path: string; readonly message: string }[];
 }
 
 const faultCode11: Readonly<Record<FaultKind, string>> = {
@@ -37,8 +39,9 @@ export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&apos;'));
 }
 
-function gatewayInfo(code: ErrorCode, correlationId: string): string {
-  return `<gw:error xmlns:gw="${FAULT_NS}"><gw:code>${code}</gw:code><gw:correlationId>${escapeXml(correlationId)}</gw:correlationId></gw:error>`;
+function gatewayInfo(code: ErrorCode, opts: FaultOptions): string {
+  const violations = (opts.violations ?? []).map((v) => `<gw:violation><gw:path>${escapeXml(v.path)}</gw:path><gw:message>${escapeXml(v.message)}</gw:message></gw:violation>`).join('');
+  return `<gw:error xmlns:gw="${FAULT_NS}"><gw:code>${code}</gw:code><gw:correlationId>${escapeXml(opts.correlationId)}</gw:correlationId>${violations}</gw:error>`;
 }
 
 /** SOAP 1.2 part 1 §5.4.8: the envelope versions this node supports (also sent in SOAP 1.1, Appendix A). */
@@ -53,7 +56,7 @@ function notUnderstoodHeaders(list: readonly QName[]): string {
 function soap11(code: ErrorCode, kind: FaultKind, message: string, opts: FaultOptions): string {
   // SOAP 1.1 §4.4: `detail` carries Body-related information only; header-related faults carry ours in a header block.
   const headerRelated = kind === 'mustUnderstand' || kind === 'versionMismatch';
-  const info = gatewayInfo(code, opts.correlationId);
+  const info = gatewayInfo(code, opts);
   const headers = headerRelated ? `<soap:Header>${kind === 'versionMismatch' ? upgradeHeader('up') : ''}${info}</soap:Header>` : '';
   const detail = headerRelated ? '' : `<detail>${info}</detail>`;
   return (
@@ -73,7 +76,7 @@ function soap12(code: ErrorCode, kind: FaultKind, message: string, opts: FaultOp
     `<env:Envelope xmlns:env="${SOAP12_ENV}">${headers ? `<env:Header>${headers}</env:Header>` : ''}<env:Body><env:Fault>` +
     `<env:Code><env:Value>env:${faultCode12[kind]}</env:Value><env:Subcode><env:Value xmlns:gw="${FAULT_NS}">gw:${code}</env:Value></env:Subcode></env:Code>` +
     `<env:Reason><env:Text xml:lang="en">${escapeXml(message)}</env:Text></env:Reason>` +
-    `<env:Detail>${gatewayInfo(code, opts.correlationId)}</env:Detail>` +
+    `<env:Detail>${gatewayInfo(code, opts)}</env:Detail>` +
     `</env:Fault></env:Body></env:Envelope>`
   );
 }

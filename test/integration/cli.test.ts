@@ -100,7 +100,13 @@ describe('wsgate CLI', () => {
       expect(r.code).toBe(0);
       const explain = r.stdout.slice(r.stdout.indexOf('EFFECTIVE POLICY'));
       expect(explain).toContain('operation SubmitClaim:');
-      expect(explain).toContain('the Body must arrive encrypted to the gateway certificate');
+      expect(explain).toMatch(/port ClaimsSoap11Port: contract imported from the WSDL \S+ClaimsService\.wsdl, binding ClaimsSoap11Binding; service\.yaml adds allowAlgorithms/);
+      expect(explain).toContain('attached to input of SubmitClaim: wsp:PolicyReference #ClaimsService_SubmitClaim_Input_Policy');
+      expect(explain).toContain('the Body must arrive encrypted to the gateway certificate [WSDL sp:EncryptedParts/sp:Body]');
+      expect(explain).toContain('algorithm suite Basic256Sha256');
+      expect(explain).toContain('also allowed by service.yaml allowAlgorithms: ECDSA-SHA256, AES-256-GCM');
+      expect(explain).toContain('Security header layout Lax');
+      expect(explain).toContain('2 alternatives: a message must satisfy any one of them');
       expect(explain).toContain("the signature must cover the Envelope's own Body element");
       expect(explain).toContain('must carry a SAML 2.0 assertion from https://sso.insurer.example/idp');
       expect(explain).toContain('caller allowed when: username is "broker-7731"');

@@ -14,7 +14,7 @@ afterEach(() => {
 
 
 describe('start-up refuses what it cannot enforce or resolve', () => {
-  it('a WSDL carrying WS-SecurityPolicy stops start-up instead of being served unprotected', () => {
+  it('a WSDL carrying WS-SecurityPolicy with security.mode off stops start-up instead of being served unprotected', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsgate-policy-'));
     dirs.push(dir);
     mkdirSync(join(dir, 'claims'));

@@ -22,3 +22,14 @@ export function configErrorOf(fn: () => unknown): ConfigError {
   }
   throw new Error('expected a ConfigError');
 }
+
+/** The GatewayError `fn` throws (its code, reason and detail); fails the test when it throws nothing or something else. */
+export function gatewayErrorOf(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    throw err;
+  }
+  throw new Error('expected a GatewayError');
+}

@@ -44,18 +44,30 @@ export function requestBytes(c: InteropCase, file?: string): Buffer {
   return readFileSync(join(dir, file ?? c.file ?? 'request.xml'));
 }
 
+/** What a test may change in the POLICY.md configuration. */
+export interface ClaimsConfigOptions {
+  /** Another WSDL for the same ClaimsService messages (copied as ClaimsService.wsdl). */
+  readonly wsdl?: string;
+  /** Replaces the `require:` line of the security section (what WS-SecurityPolicy cannot say). */
+  readonly require?: string;
+  /** Extra lines inside `security:` (two-space indented keys). */
+  readonly securityYaml?: string;
+}
+
 /**
- * The gateway configuration POLICY.md describes, for the ClaimsService WSDL: trust material from
- * certs/, skew 300 s / TTL 900 s, SubmitClaim encrypted, ListPolicies with a SAML 2.0 assertion
- * from the pinned IdP (section 6), AES-CBC allowed (as POLICY.md says),
- * the WSDL's WS-Policy superseded by this file (the WS-Policy import is a later issue).
+ * The gateway configuration POLICY.md describes, for the ClaimsService WSDL: the WSDL's own
+ * WS-SecurityPolicy 1.2 is imported (per operation: SubmitClaim encrypted, GetClaimStatus with an
+ * optional digest UsernameToken, ListPolicies with a SAML 2.0 assertion), and this file adds only
+ * what WS-SecurityPolicy cannot say: trust material from certs/, skew 300 s / TTL 900 s, the
+ * UsernameToken credentials, the pinned SAML IdP and audience (section 6), ECDSA-SHA256 and
+ * AES-256-GCM beyond Basic256Sha256, and AES-CBC (Basic256Sha256's own cipher, a legacy opt-in here).
  * `extraServiceYaml` is appended to service.yaml as top-level keys (e.g. an `authorization:` section).
  */
-export function writeClaimsConfig(backendUrl: string, extraServiceYaml = ''): string {
+export function writeClaimsConfig(backendUrl: string, extraServiceYaml = '', opts: ClaimsConfigOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'wsgate-interop-'));
   const svc = join(dir, 'claims');
   mkdirSync(svc);
-  copyFileSync(join(interopDir, 'wsdl', 'ClaimsService.wsdl'), join(svc, 'ClaimsService.wsdl'));
+  copyFileSync(opts.wsdl ?? join(interopDir, 'wsdl', 'ClaimsService.wsdl'), join(svc, 'ClaimsService.wsdl'));
   writeFileSync(join(svc, 'broker-7731.secret'), 'Cl@ims-2019!interop\n', { mode: 0o600 });
   writeFileSync(join(svc, 'users.yaml'), 'users:\n  - username: broker-7731\n    digestSecret: {file: broker-7731.secret}\n');
   writeFileSync(
@@ -68,7 +80,6 @@ ports:
 backend: {type: soap, url: "${backendUrl}/claims/soap11", connectTimeoutMs: 1000, responseTimeoutMs: 3000}
 security:
   mode: enforce
-  wsdlPolicy: superseded
   trust:
     anchors: [${join(certs, 'root-ca.pem')}]
     intermediates: [${join(certs, 'issuing-ca.pem')}]
@@ -81,11 +92,9 @@ security:
     audience: "urn:insurer-example:wsgate:claims"
     skewSeconds: 300
     recipients: ["https://wsgate.insurer.example/ClaimsService"]
-  require: {signature: true, signedParts: [body, timestamp], timestamp: true}
-  operations:
-    SubmitClaim: {encryptedParts: [body]}
-    ListPolicies: {saml: true}
+  ${opts.require ?? 'require: {allowAlgorithms: [ecdsa-sha256, aes256-gcm]}'}
   legacy: [aes-cbc]
+${opts.securityYaml ?? ''}
 ${extraServiceYaml}`,
   );
   writeFileSync(join(dir, 'gateway.yaml'), 'listen: {host: 127.0.0.1, port: 0}\nadmin: {enabled: false}\nservices: [claims]\nlogging: {level: info}\n');

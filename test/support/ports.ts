@@ -8,7 +8,7 @@ import { defaultXmlLimits } from '../../src/xml/parse.ts';
 
 export const noSecurity: ServiceConfig['security'] = {
   mode: 'off',
-  wsdlPolicy: 'refuse',
+  wsdlPolicy: 'import',
   trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
   timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
   require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true, saml: false },

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_HEAD, type ChainHead } from '../chain.ts';
@@ -42,7 +42,7 @@ export function headOf(entries: readonly AuditEntry[]): ChainHead {
 
 /**
  * JSON Lines files, one chain per gateway instance, 0600 in a 0700 directory. Every write is one
- * append followed by fdatasync (group commit: the trail hands over everything queued meanwhile).
+ * O_DSYNC append (group commit: the trail hands over everything queued meanwhile).
  * Each file opens with a `file` entry chained to the previous file's last entry.
  */
 export class FileAuditSink implements AuditSink {
@@ -162,7 +162,8 @@ export class FileAuditSink implements AuditSink {
   async #switchTo(name: string, keepOpen: unknown): Promise<void> {
     const f = parseAuditFileName(name);
     if (!f || f.chain !== this.#chain) throw new Error(`bad audit file name ${name}`);
-    const fd = await open(join(this.#opts.dir, name), 'a', 0o600);
+    // O_DSYNC: every append is durable when write() returns, one thread-pool round trip per batch instead of write + fdatasync.
+    const fd = await open(join(this.#opts.dir, name), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
     await fd.chmod(0o600);
     // The new directory entry must survive a crash too.
     const dirFd = openSync(this.#opts.dir, 'r');
@@ -188,7 +189,6 @@ export class FileAuditSink implements AuditSink {
       const { bytesWritten } = await cur.fd.write(buf, off, buf.length - off);
       off += bytesWritten;
     }
-    await cur.fd.datasync();
     cur.size += buf.length;
   }
 

@@ -2,7 +2,7 @@ import { privateDecrypt, randomBytes } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { GatewayError } from '../../errors.ts';
 import { NS_DS, NS_WSU, NS_XENC, childElements, localNameOf } from '../../xml/ns.ts';
-import type { DecryptionResult } from '../types.ts';
+import type { CertReferenceKind, DecryptionResult } from '../types.ts';
 import { resolveKeyTransport } from './algorithms.ts';
 import type { DataAlgorithm, KeyTransport } from './algorithms.ts';
 import { keyInfoNamesCertificate } from './cert-match.ts';
@@ -13,8 +13,13 @@ import type { DecryptContext } from './types.ts';
 
 const EK_CHILDREN = new Set(['EncryptionMethod', 'KeyInfo', 'CipherData', 'ReferenceList', 'CarriedKeyName', 'EncryptionProperties']);
 
-interface UnwrappedKey {
+interface CheckedKey {
   readonly transport: KeyTransport;
+  /** How the KeyInfo named the gateway certificate. */
+  readonly reference: CertReferenceKind;
+}
+
+interface UnwrappedKey extends CheckedKey {
   /** The content key, or undefined when the OAEP unwrap failed. */
   readonly key: Buffer | undefined;
 }
@@ -47,7 +52,7 @@ function dataReferences(ekEl: Element): string[] {
  * Algorithm first (rsa-1_5 refused before anything else), then shape, then: does it name our
  * certificate? A key for another certificate is a decryption failure like any other.
  */
-function checkEncryptedKey(ekEl: Element, ctx: DecryptContext): KeyTransport {
+function checkEncryptedKey(ekEl: Element, ctx: DecryptContext): CheckedKey {
   const transport = resolveKeyTransport(ekEl, ctx.policy);
   for (const child of childElements(ekEl)) {
     const ok = child.namespaceURI === NS_DS ? localNameOf(child) === 'KeyInfo' : child.namespaceURI === NS_XENC && EK_CHILDREN.has(localNameOf(child));
@@ -57,15 +62,16 @@ function checkEncryptedKey(ekEl: Element, ctx: DecryptContext): KeyTransport {
   if (infos.length > 1) throw decryptionFailed('EncryptedKey has more than one KeyInfo');
   const match = keyInfoNamesCertificate(infos[0], ctx.certificate, (id) => ctx.idIndex.get(id));
   if (!match.ok) throw decryptionFailed(match.reason);
-  return transport;
+  return { transport, reference: match.reference };
 }
 
-function unwrap(ekEl: Element, transport: KeyTransport, ctx: DecryptContext): UnwrappedKey {
+function unwrap(ekEl: Element, checked: CheckedKey, ctx: DecryptContext): UnwrappedKey {
+  const { transport } = checked;
   const wrapped = readCipherValue(ekEl);
   try {
-    return { transport, key: privateDecrypt({ key: ctx.privateKey, padding: transport.padding, oaepHash: transport.oaepHash }, wrapped) };
+    return { ...checked, key: privateDecrypt({ key: ctx.privateKey, padding: transport.padding, oaepHash: transport.oaepHash }, wrapped) };
   } catch {
-    return { transport, key: undefined };
+    return { ...checked, key: undefined };
   }
 }
 
@@ -82,7 +88,7 @@ function contentKey(unwrapped: UnwrappedKey, alg: DataAlgorithm): { key: Buffer;
 function decryptOne(element: Element, plan: EncryptedDataPlan, unwrapped: UnwrappedKey, ctx: DecryptContext): DecryptionResult {
   const { key, problem } = contentKey(unwrapped, plan.algorithm);
   const decrypted = decryptPlanned(plan, key, problem, ctx.limits);
-  return { kind: 'decryption', element, keyTransport: unwrapped.transport.uri, dataAlgorithm: plan.algorithm.uri, target: plan.target, decrypted };
+  return { kind: 'decryption', element, keyTransport: unwrapped.transport.uri, keyReference: unwrapped.reference, dataAlgorithm: plan.algorithm.uri, target: plan.target, decrypted };
 }
 
 /**
@@ -92,7 +98,7 @@ function decryptOne(element: Element, plan: EncryptedDataPlan, unwrapped: Unwrap
  * EncryptedData that reference this key are handled by {@link processEncryptedDataWithKeyRef}.
  */
 export function processEncryptedKey(ekEl: Element, ctx: DecryptContext): DecryptionResult[] {
-  const transport = checkEncryptedKey(ekEl, ctx);
+  const checked = checkEncryptedKey(ekEl, ctx);
   const ekIds = idsOf(ekEl);
   const plans = dataReferences(ekEl).map((id) => {
     const target = ctx.idIndex.get(id);
@@ -103,7 +109,7 @@ export function processEncryptedKey(ekEl: Element, ctx: DecryptContext): Decrypt
     return plan;
   });
   if (plans.length === 0) return [];
-  const unwrapped = unwrap(ekEl, transport, ctx);
+  const unwrapped = unwrap(ekEl, checked, ctx);
   return plans.map((plan) => decryptOne(ekEl, plan, unwrapped, ctx));
 }
 
@@ -118,7 +124,7 @@ export function processEncryptedDataWithKeyRef(edEl: Element, ctx: DecryptContex
   const ekEl = ctx.idIndex.get(keyRef);
   if (ekEl === undefined) throw new GatewayError('GW_ERR_SEC_REFERENCE_UNRESOLVED', `key Reference #${keyRef.slice(0, 100)} names no element`);
   if (!isEncryptedKey(ekEl)) throw decryptionFailed(`key Reference points to <${ekEl.tagName}>, not to an EncryptedKey`);
-  const transport = checkEncryptedKey(ekEl, ctx);
+  const checked = checkEncryptedKey(ekEl, ctx);
   const plan = planEncryptedData(edEl, ctx.policy);
-  return decryptOne(edEl, plan, unwrap(ekEl, transport, ctx), ctx);
+  return decryptOne(edEl, plan, unwrap(ekEl, checked, ctx), ctx);
 }

@@ -30,6 +30,7 @@ export function processBinarySecurityToken(el: Element): BinarySecurityTokenResu
 interface Signer {
   readonly trusted: TrustedCert;
   readonly reference: CertReferenceKind;
+  readonly token: Element | undefined;
 }
 
 /**
@@ -45,7 +46,7 @@ export function verifyMessageSignature(el: Element, state: EngineState, runtime:
       if (keyInfo === undefined) throw new GatewayError('GW_ERR_SEC_TOKEN_UNRESOLVED', 'signature without ds:KeyInfo');
       const resolved = resolveCertificate(keyInfo, { idIndex: state.idIndex, store: runtime.trustStore });
       const trusted = validateCertificate(resolved.cert, runtime.trustStore, clock.now(), runtime.keyRules);
-      const signer: Signer = { trusted, reference: resolved.reference };
+      const signer: Signer = { trusted, reference: resolved.reference, token: resolved.token };
       return { key: publicKeyOf(resolved.cert), signer };
     },
   });
@@ -62,6 +63,7 @@ export function verifyMessageSignature(el: Element, state: EngineState, runtime:
     canonicalization: verified.canonicalization,
     signer: signer.trusted,
     signerReference: signer.reference,
+    signerToken: signer.token,
     references: verified.references,
     signatureValueDigest: verified.signatureValueDigest,
     signedInfoDigest: verified.signedInfoDigest,

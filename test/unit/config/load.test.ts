@@ -77,12 +77,14 @@ describe('loadConfig: a valid gateway with two services', () => {
       passThroughHeaders: [],
       roles: [],
       audit: { mode: 'required', capture: { request: false, response: false, maxBytes: 65_536, redact: { namespaces: {}, xml: [], json: [] } } },
+      validation: { request: 'off', response: 'off', maxViolations: 5, operations: {} },
       security: {
         mode: 'off',
-        wsdlPolicy: 'refuse',
+        wsdlPolicy: 'import',
         trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
         timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
-        require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true, saml: false },
+        // Only what is written: the no-policy defaults are applied when the contract is compiled (DEFAULT_REQUIREMENTS).
+        require: {},
         operations: {},
         legacy: [],
         replay: { maxEntries: 100_000 },
