@@ -42,6 +42,8 @@ export interface AuditRecordBody {
   readonly signedParts: readonly string[];
   readonly encryptedParts: readonly string[];
   readonly policy: { readonly id: string; readonly hash: string; readonly mode: string } | null;
+  /** `policyMode: report-only`: the violation found (the message was forwarded anyway). */
+  readonly policyViolation?: { readonly code: string; readonly reason: string; readonly detail: Json };
   /** accepted: forwarded and answered 2xx; backend_fault: forwarded, backend answered a fault; rejected/failed/aborted: see fault. */
   readonly decision: 'accepted' | 'backend_fault' | 'rejected' | 'failed' | 'aborted';
   readonly fault: { readonly code: string; readonly reason: string; readonly detail: Json } | null;

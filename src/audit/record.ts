@@ -65,6 +65,7 @@ export function buildRecord(trace: ExchangeTrace, ctx: RecordContext): Unchained
     signedParts: sec ? sec.signedElements.map((q) => PART_NAMES[q.slice(1)] ?? q) : [],
     encryptedParts: sec ? [...new Set(sec.encryption.map((e) => e.target))] : [],
     policy: trace.policy ? { id: trace.policy.id, hash: trace.policy.hash, mode: trace.policy.mode } : null,
+    ...(trace.policyViolation !== undefined ? { policyViolation: { code: trace.policyViolation.code, reason: trace.policyViolation.reason, detail: detailJson(trace.policyViolation.detail) } } : {}),
     decision,
     fault: trace.errorCode !== undefined ? { code: trace.errorCode, reason: trace.reason ?? '', detail: detailJson(trace.errorDetail) } : null,
     authorization: trace.authorization ? { allowed: trace.authorization.allowed, reason: trace.authorization.reason } : null,

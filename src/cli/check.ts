@@ -33,6 +33,9 @@ function securityLines(sec: SecurityConfig, service: CompiledService): string[] 
   }
   if (sec.legacy.length > 0) out.push(`    LEGACY algorithms accepted: ${sec.legacy.join(', ')}`);
   if (sec.wsdlPolicy === 'superseded') out.push('    the WSDL\'s WS-Policy is NOT enforced: this section replaces it');
+  const reportOnly = Object.entries(sec.policyModes).filter(([, m]) => m === 'report-only').map(([op]) => op);
+  if (sec.policyMode === 'report-only') out.push(`    policy mode: REPORT-ONLY (violations recorded, messages forwarded)${Object.keys(sec.policyModes).length > 0 ? `; per operation: ${Object.entries(sec.policyModes).map(([op, m]) => `${op} ${m}`).join(', ')}` : ''}`);
+  else if (reportOnly.length > 0) out.push(`    policy mode: enforce; REPORT-ONLY for ${reportOnly.join(', ')}`);
   return out;
 }
 

@@ -83,7 +83,11 @@ function explainService(s: CompiledService): string[] {
   const operations = [...new Set(s.ports.flatMap((p) => p.operations.map((o) => o.name)))];
   for (const op of operations) {
     out.push(`  operation ${op}:`);
-    if (sec.mode === 'enforce') for (const line of operationLines(s, op)) out.push(`    ${line}`);
+    if (sec.mode === 'enforce') {
+      const mode = sec.policyModes[op] ?? sec.policyMode;
+      if (mode === 'report-only') out.push('    - policy mode: REPORT-ONLY — violations of the policy below are recorded and the message is forwarded anyway');
+      for (const line of operationLines(s, op)) out.push(`    ${line}`);
+    }
     if (authz !== undefined) {
       const rule = authz.operations[op] ?? authz.operations['*'];
       out.push(`    - caller allowed when: ${rule ? describeRule(rule) : 'never (rules exist and none names this operation: default deny)'}`);

@@ -341,6 +341,19 @@ const securitySchema = {
       description:
         '`import`: the WS-Policy / WS-SecurityPolicy attached to the WSDL binding, its operations and their inputs is the base contract of each operation (see docs/ws-policy.md); `require` and `operations` only add to it, together with what WS-SecurityPolicy cannot say (`trust`, `saml` issuers and audience, `allowAlgorithms`). An assertion the gateway cannot enforce stops start-up. A WSDL without policy: this section is the whole contract. `superseded`: the WSDL policy is not read and this section is the enforced contract instead (needs `mode: enforce`; logged at start-up). `refuse`: a WSDL that carries WS-Policy stops start-up. With `mode: off`, a WSDL that carries WS-Policy always stops start-up.',
     },
+    policyMode: {
+      type: 'string',
+      enum: ['enforce', 'report-only'],
+      default: 'enforce',
+      description:
+        "`enforce`: a message that does not satisfy the operation's policy is rejected. `report-only`: policy violations (what must be signed/encrypted, tokens, algorithm suite, layout, presence of the Security header) are recorded in the log and the audit record and the message is forwarded, for rolling out a policy safely. Processing failures are still rejected in both modes: a signature or decryption that fails, an untrusted certificate, an expired Timestamp, a replay. Warned at start-up; shown by `check` and in every record.",
+    },
+    policyModes: {
+      type: 'object',
+      default: {},
+      description: 'Per-operation `policyMode`, overriding the service-wide one (WSDL operation name → `enforce` | `report-only`).',
+      additionalProperties: { type: 'string', enum: ['enforce', 'report-only'] },
+    },
     trust: {
       type: 'object',
       additionalProperties: false,

@@ -21,6 +21,8 @@ export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfi
     mode: doc.mode,
     ...(doc.actor !== undefined ? { actor: doc.actor } : {}),
     wsdlPolicy: doc.wsdlPolicy,
+    policyMode: doc.policyMode,
+    policyModes: { ...doc.policyModes },
     trust: {
       anchors: doc.trust.anchors.map(abs),
       intermediates: doc.trust.intermediates.map(abs),

@@ -191,6 +191,8 @@ export interface SamlConfig {
   readonly recipients: readonly string[];
 }
 
+export type PolicyMode = 'enforce' | 'report-only';
+
 export interface SecurityConfig {
   /** `off`: no WS-Security processing (a mustUnderstand Security header is then a MustUnderstand fault). */
   readonly mode: 'off' | 'enforce';
@@ -202,6 +204,10 @@ export interface SecurityConfig {
    * WS-Policy stops start-up.
    */
   readonly wsdlPolicy: 'import' | 'superseded' | 'refuse';
+  /** `report-only`: policy violations are recorded and the message forwarded (processing failures still reject). */
+  readonly policyMode: PolicyMode;
+  /** Per-operation overrides of `policyMode`. */
+  readonly policyModes: Readonly<Record<string, PolicyMode>>;
   readonly trust: {
     readonly anchors: readonly string[];
     readonly intermediates: readonly string[];

@@ -17,6 +17,7 @@ export type ConfigWarningCode =
   | 'secret-file-permissions'
   | 'legacy-algorithm'
   | 'wsdl-policy-superseded'
+  | 'policy-report-only'
   | 'wsdl-policy-response-side'
   | 'wsdl-policy-unprotected'
   | 'audit-off'
@@ -73,6 +74,11 @@ function securityWarnings(config: LoadedConfig): ConfigWarning[] {
     const sec = svc.security;
     for (const opt of sec.legacy) {
       out.push({ code: 'legacy-algorithm', file: svc.file, path: '/security/legacy', message: `service ${svc.name} accepts the weak algorithm option '${opt}' (legacy opt-in); every message that uses it is marked in its record` });
+    }
+    const reportOnly = Object.entries(sec.policyModes).filter(([, m]) => m === 'report-only').map(([op]) => op);
+    if (sec.mode === 'enforce' && (sec.policyMode === 'report-only' || reportOnly.length > 0)) {
+      const which = sec.policyMode === 'report-only' ? `every operation${Object.values(sec.policyModes).includes('enforce') ? ` except ${Object.entries(sec.policyModes).filter(([, m]) => m === 'enforce').map(([op]) => op).join(', ')}` : ''}` : reportOnly.join(', ');
+      out.push({ code: 'policy-report-only', file: svc.file, path: sec.policyMode === 'report-only' ? '/security/policyMode' : '/security/policyModes', message: `service ${svc.name}: policy violations are only REPORTED, not rejected, for ${which}; messages that break the policy reach the backend` });
     }
     if (sec.wsdlPolicy === 'superseded') {
       out.push({ code: 'wsdl-policy-superseded', file: svc.file, path: '/security/wsdlPolicy', message: `service ${svc.name}: the WS-Policy in ${svc.wsdl} is NOT enforced; the security section of this file is the enforced contract` });

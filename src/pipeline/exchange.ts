@@ -64,6 +64,8 @@ export interface ExchangeTrace {
   readonly clientIp: string;
   /** Who the verified facts say is calling (set after the security stage). */
   principal: PrincipalSummary | undefined;
+  /** What the policy stage found when the operation's policy is `report-only` (the message was forwarded). */
+  policyViolation: { readonly code: ErrorCode; readonly reason: string; readonly detail: ErrorDetail | undefined } | undefined;
   /** The effective policy the message was checked against (set when the policy stage ran). */
   policy: { readonly id: string; readonly hash: string; readonly mode: 'enforce' | 'report-only' } | undefined;
   /** Schema validation findings (src/validation/), when the operation validates the request or response. */
@@ -107,5 +109,6 @@ export function startTrace(start: TraceStart): ExchangeTrace {
     authorization: undefined,
     principal: undefined,
     policy: undefined,
+    policyViolation: undefined,
   };
 }

@@ -10,7 +10,7 @@ import { readSoapActionHeader, readSoapMediaType } from '../soap/media-type.ts';
 import { MustUnderstandError, checkMustUnderstand } from '../soap/must-understand.ts';
 import { parseXml } from '../xml/parse.ts';
 import type { Clock } from '../clock.ts';
-import { enforceOperationPolicy } from '../policy/enforce.ts';
+import { judgeOperationPolicy } from '../policy/enforce.ts';
 import { policyRefOf } from '../audit/policy-ref.ts';
 import { authorizeOperation } from '../auth/authorize.ts';
 import { principalOf, summarizePrincipal } from '../auth/principal.ts';
@@ -107,8 +107,14 @@ export async function runExchange(ctx: PipelineContext, req: InboundRequest): Pr
       if (!dispatched.bodyChecked || verified.decryptions.length > 0) checkBodyMatches(forwardEnvelope, dispatched);
       // 6. policy, on the facts, by node identity.
       const requirements = port.policies.get(dispatched.operation.name);
-      trace.policy = policyRefOf(service.name, dispatched.operation.name, requirements, 'enforce');
-      timed(trace, 'policy', () => enforceOperationPolicy(requirements, { facts: verified, envelope: forwardEnvelope, transport: req }));
+      const policyMode = security.config.policyModes[dispatched.operation.name] ?? security.config.policyMode;
+      trace.policy = policyRefOf(service.name, dispatched.operation.name, requirements, policyMode);
+      const verdict = timed(trace, 'policy', () => judgeOperationPolicy(requirements, { facts: verified, envelope: forwardEnvelope, transport: req }));
+      if (verdict instanceof GatewayError) {
+        // report-only: the violation is recorded and the message goes on (processing failures were thrown already).
+        if (policyMode === 'enforce') throw verdict;
+        trace.policyViolation = { code: verdict.code, reason: verdict.reason, detail: verdict.detail };
+      }
     } else if (!dispatched.bodyChecked) {
       // Without WS-Security an encrypted Body cannot be read, so it cannot match the operation.
       timed(trace, 'body-check', () => checkBodyMatches(envelope, dispatched));

@@ -66,6 +66,16 @@ function summary(failures: readonly Failure[]): string {
  * thrown, its detail naming the assertion, the alternative and what the others failed on.
  */
 export function enforceAlternatives(alternatives: readonly SecurityRequirements[], m: MessageView): number {
+  const verdict = judgeAlternatives(alternatives, m);
+  if (verdict instanceof GatewayError) throw verdict;
+  return verdict;
+}
+
+/**
+ * Like enforceAlternatives, but the policy's verdict is returned instead of thrown (for
+ * `policyMode: report-only`). The gateway floor is never a matter of reporting: it always throws.
+ */
+export function judgeAlternatives(alternatives: readonly SecurityRequirements[], m: MessageView): number | GatewayError {
   const floor = checkFloors(m.facts);
   if (floor !== undefined) throw new GatewayError(floor.code, floor.reason, floor.detail);
   const failures: Failure[] = [];
@@ -77,18 +87,26 @@ export function enforceAlternatives(alternatives: readonly SecurityRequirements[
   let best = 0;
   for (const [i, f] of failures.entries()) if (f.step > (failures[best]?.step ?? -1)) best = i;
   const chosen = failures[best];
-  if (chosen === undefined) throw new GatewayError('GW_ERR_INTERNAL', 'an operation policy without alternatives');
+  if (chosen === undefined) return new GatewayError('GW_ERR_INTERNAL', 'an operation policy without alternatives');
   const detail: ErrorDetail = {
     ...chosen.violation.detail,
     alternative: best + 1,
     alternatives: alternatives.length,
     ...(alternatives.length > 1 ? { failed: summary(failures) } : {}),
   };
-  throw new GatewayError(chosen.violation.code, alternatives.length > 1 ? `${chosen.violation.reason} (closest of ${alternatives.length} alternatives: ${best + 1})` : chosen.violation.reason, detail);
+  return new GatewayError(chosen.violation.code, alternatives.length > 1 ? `${chosen.violation.reason} (closest of ${alternatives.length} alternatives: ${best + 1})` : chosen.violation.reason, detail);
 }
 
 /** The policy stage of the pipeline: the compiled policy of the dispatched operation, judged on the facts. */
 export function enforceOperationPolicy(policy: OperationPolicy | undefined, m: MessageView): number {
   if (policy === undefined) throw new GatewayError('GW_ERR_INTERNAL', 'no compiled policy for the dispatched operation');
   return enforceAlternatives(policy.alternatives, m);
+}
+
+/** The verdict without throwing it: the satisfied alternative, or the violation (report-only mode). */
+export function judgeOperationPolicy(policy: OperationPolicy | undefined, m: MessageView): number | GatewayError {
+  if (policy === undefined) throw new GatewayError('GW_ERR_INTERNAL', 'no compiled policy for the dispatched operation');
+  const verdict = judgeAlternatives(policy.alternatives, m);
+  if (verdict instanceof GatewayError && verdict.code === 'GW_ERR_INTERNAL') throw verdict;
+  return verdict;
 }

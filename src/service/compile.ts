@@ -89,6 +89,12 @@ export function compileService(config: ServiceConfig, wsdl: WsdlModel, problems:
       }
     }
   }
+  if (ports.length > 0) {
+    const offered = new Set(ports.flatMap((p) => p.operations.map((op) => op.name)));
+    for (const op of Object.keys(config.security.policyModes)) {
+      if (!offered.has(op)) problems.push({ file: config.file, path: `/security/policyModes/${op}`, message: `policy mode for '${op}', which no exposed port offers (operations: ${[...offered].join(', ') || 'none'})` });
+    }
+  }
   const validation = compileServiceValidation(config, wsdl, ports.flatMap((p) => p.operations), problems);
   return Object.freeze({ name: config.name, config, wsdl, ports: Object.freeze(ports), security, ...(validation !== undefined ? { validation } : {}) });
 }

@@ -9,6 +9,8 @@ import { defaultXmlLimits } from '../../src/xml/parse.ts';
 export const noSecurity: ServiceConfig['security'] = {
   mode: 'off',
   wsdlPolicy: 'import',
+  policyMode: 'enforce',
+  policyModes: {},
   trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
   timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
   require: { signature: true, signedParts: ['body', 'timestamp'], encryptedParts: [], timestamp: true, saml: false },

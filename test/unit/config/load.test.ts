@@ -81,6 +81,8 @@ describe('loadConfig: a valid gateway with two services', () => {
       security: {
         mode: 'off',
         wsdlPolicy: 'import',
+        policyMode: 'enforce',
+        policyModes: {},
         trust: { anchors: [], intermediates: [], knownCertificates: [], crls: [] },
         timestamp: { requireExpires: true, futureSkewSeconds: 60, ttlSeconds: 300, expiresSkewSeconds: 60 },
         // Only what is written: the no-policy defaults are applied when the contract is compiled (DEFAULT_REQUIREMENTS).
