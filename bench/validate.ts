@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { plainExampleWsdl } from '../src/example/contract.ts';
 import type { BackendAdapter } from '../src/backends/types.ts';
 import { prepareGateway } from '../src/bootstrap.ts';
 import { fixedClock } from '../src/clock.ts';
@@ -197,7 +198,8 @@ function compileExample(): CompiledService | undefined {
     const src = join(here, '..', 'wsdl', 'policy-admin');
     const svc = join(dir, 'policy-admin');
     mkdirSync(svc);
-    for (const f of ['PolicyAdministration.wsdl', 'PolicyAdministration.xsd', 'Common.xsd']) writeFileSync(join(svc, f), readFileSync(join(src, f)));
+    for (const f of ['PolicyAdministration.xsd', 'Common.xsd']) writeFileSync(join(svc, f), readFileSync(join(src, f)));
+    writeFileSync(join(svc, 'PolicyAdministration.wsdl'), plainExampleWsdl());
     writeFileSync(join(svc, 'service.yaml'), stringify({ name: 'policy-admin', wsdl: 'PolicyAdministration.wsdl', ports: [{ wsdlPort: 'PolicyAdministrationSoap11', path: '/pa' }], backend: { type: 'soap', url: 'http://127.0.0.1:1/' }, audit: { mode: 'off' }, validation: { request: 'on' } }));
     writeFileSync(join(dir, 'gateway.yaml'), stringify({ listen: { host: '127.0.0.1', port: 0 }, services: ['policy-admin'], audit: { sink: 'off' } }));
     return prepareGateway(join(dir, 'gateway.yaml'), {}).services[0];

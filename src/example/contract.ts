@@ -3,6 +3,7 @@
  * endpoints, operations, actions, body elements, and where the files are. A unit test checks these
  * against the WSDL itself.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { SoapVersion } from './soap-faults.ts';
@@ -15,6 +16,26 @@ export const SAMPLES_DIR = join(POLICY_ADMIN_DIR, 'samples');
 export const DEMO_GATEWAY_FILE = join(REPO_ROOT, 'wsdl', 'gateway.yaml');
 
 export const DEFAULT_BACKEND_PORT = 8081;
+
+/**
+ * The example WSDL without its WS-SecurityPolicy (the block between the ws-policy:begin/end
+ * markers and the wsp:PolicyReference lines): the plain pass-through variant for configurations
+ * that run the example without WS-Security (tests and benchmarks of the unsecured path; a WSDL
+ * that carries a policy cannot be served with `security.mode: off`).
+ */
+export function plainExampleWsdl(): string {
+  const text = readFileSync(POLICY_ADMIN_WSDL, 'utf8');
+  const begin = text.indexOf('<!-- ws-policy:begin');
+  const endMarker = '<!-- ws-policy:end -->';
+  const end = text.indexOf(endMarker);
+  if (begin < 0 || end < begin) throw new Error(`${POLICY_ADMIN_WSDL}: ws-policy markers not found`);
+  const plain = `${text.slice(0, begin)}${text.slice(end + endMarker.length)}`
+    .split('\n')
+    .filter((line) => !line.includes('<wsp:PolicyReference'))
+    .join('\n');
+  if (plain.includes('wsp:Policy')) throw new Error(`${POLICY_ADMIN_WSDL}: a WS-Policy element outside the ws-policy markers`);
+  return plain;
+}
 
 /** Backend paths, as in the WSDL's soap:address locations. */
 export const BACKEND_PATHS: Readonly<Record<SoapVersion, string>> = {

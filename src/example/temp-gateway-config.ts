@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { BACKEND_PATHS, GATEWAY_PATHS, POLICY_ADMIN_DIR } from './contract.ts';
+import { BACKEND_PATHS, GATEWAY_PATHS, POLICY_ADMIN_DIR, plainExampleWsdl } from './contract.ts';
 
 export interface TempGatewayConfigOptions {
   /** The example backend, http://host:port. */
@@ -78,6 +78,8 @@ export async function writeTempGatewayConfig(opts: TempGatewayConfigOptions): Pr
   const serviceDir = join(dir, 'policy-admin');
   await mkdir(serviceDir);
   for (const f of WSDL_SET) await copyFile(join(POLICY_ADMIN_DIR, f), join(serviceDir, f));
+  // Without WS-Security the example runs on the WSDL without its policy (a policy cannot be served unenforced).
+  if (opts.security !== true) await writeFile(join(serviceDir, 'PolicyAdministration.wsdl'), plainExampleWsdl());
 
   const backend = (path: string) => `${opts.backendUrl}${path}`;
   const service = {

@@ -12,7 +12,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startExampleBackend } from '../../src/example/backend.ts';
 import type { ExampleBackend } from '../../src/example/backend.ts';
-import { GATEWAY_PATHS, OPERATIONS, REPO_ROOT, SAMPLES_DIR } from '../../src/example/contract.ts';
+import { DEMO_GATEWAY_FILE, GATEWAY_PATHS, OPERATIONS, REPO_ROOT, SAMPLES_DIR } from '../../src/example/contract.ts';
+import { prepareGateway } from '../../src/bootstrap.ts';
 import { createSignedClient, describeFailure } from '../../src/example/signed-client.ts';
 import type { SignedClient, SignedClientOptions } from '../../src/example/signed-client.ts';
 import type { SoapVersion } from '../../src/example/soap-faults.ts';
@@ -120,10 +121,17 @@ async function expectRejected(call: Promise<unknown>, version: SoapVersion): Pro
 }
 
 describe('the example service requires what wsdl/policy-admin/service.yaml says', () => {
-  it('enforces a signed Body + Timestamp anchored at the demo CA', () => {
+  it("enforces the WSDL's own WS-SecurityPolicy (signed Body + Timestamp), anchored at the demo CA", () => {
     const security = demoSecuritySection();
-    expect(security).toMatchObject({ mode: 'enforce', require: { signature: true, signedParts: ['body', 'timestamp'], timestamp: true } });
+    expect(security).toMatchObject({ mode: 'enforce' });
+    expect(security['require']).toBeUndefined();
     expect(security['trust']).toEqual({ anchors: [join(REPO_ROOT, 'certs', 'demo-ca.pem')] });
+    for (const port of prepareGateway(DEMO_GATEWAY_FILE, {}).services[0]?.ports ?? []) {
+      const policy = port.policies.get('GetPolicy');
+      expect(policy?.source.kind).toBe('wsdl');
+      expect(policy?.alternatives[0]).toMatchObject({ signature: true, timestamp: true });
+      expect(policy?.alternatives[0]?.signedParts).toEqual(expect.arrayContaining(['body', 'timestamp']));
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { startExampleBackend, type ExampleBackend } from '../../src/example/backend.ts';
+import { plainExampleWsdl } from '../../src/example/contract.ts';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/server.ts';
 import { repoRoot } from './ports.ts';
 
@@ -19,6 +20,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Extra YAML appended to service.yaml (top-level keys). */
   readonly serviceYaml?: string;
+  /** Keep the example WSDL's WS-SecurityPolicy (default: the plain variant without it). */
+  readonly wsdlPolicy?: boolean;
   /** Extra YAML appended to gateway.yaml. */
   readonly gatewayYaml?: string;
   /** Backend base URL to use instead of the example backend (e.g. a dead port). */
@@ -29,11 +32,14 @@ export interface HarnessOptions {
 }
 
 /** Writes a temporary gateway + service configuration for the example WSDL, pointing at `backendBase`. */
-export function writeExampleConfig(backendBase: string, opts: Pick<HarnessOptions, 'serviceYaml' | 'gatewayYaml' | 'backend'> = {}): string {
+export function writeExampleConfig(backendBase: string, opts: Pick<HarnessOptions, 'serviceYaml' | 'gatewayYaml' | 'backend' | 'wsdlPolicy'> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'wsgate-test-'));
   const svc = join(dir, 'policy-admin');
   mkdirSync(svc);
   for (const f of readdirSync(exampleDir)) if (/\.(wsdl|xsd)$/.test(f)) copyFileSync(join(exampleDir, f), join(svc, f));
+  // The example's own WSDL carries its WS-SecurityPolicy; the harness uses the plain variant unless
+  // asked (a policy cannot be served unenforced, and most tests exercise the unsecured path).
+  if (opts.wsdlPolicy !== true) writeFileSync(join(svc, 'PolicyAdministration.wsdl'), plainExampleWsdl());
   writeFileSync(
     join(svc, 'service.yaml'),
     [

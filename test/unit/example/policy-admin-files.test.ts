@@ -100,7 +100,6 @@ describe('service.yaml and gateway.yaml', () => {
       security: {
         mode: 'enforce',
         trust: { anchors: ['../../certs/demo-ca.pem'] },
-        require: { signature: true, signedParts: ['body', 'timestamp'], timestamp: true },
       },
     });
   });
