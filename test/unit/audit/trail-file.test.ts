@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../src/audit/entries.ts';
+import { FileAuditSink } from '../../../src/audit/sinks/file.ts';
 import { readFileChain } from '../../../src/audit/sinks/file-read.ts';
 import { verifyChain } from '../../../src/audit/verify.ts';
 import { fileTrail, newAuditKey, sampleRecord, tempAuditDir } from '../../support/audit.ts';
@@ -96,5 +97,42 @@ describe('audit trail over the file sink', () => {
     const entries = entriesOf(dir);
     expect(entries.filter((e) => e.kind === 'record')).toHaveLength(3);
     expect(entries.filter((e) => e.kind === 'checkpoint').reduce((n, e) => n + (e.kind === 'checkpoint' ? e.dropped : 0), 0)).toBe(7);
+  });
+});
+
+describe('file sink rotation', () => {
+  it('by size: each file opens with a file entry naming the previous one, each full file ends with a rotation checkpoint, and the chain verifies across files', async () => {
+    const dir = tempAuditDir();
+    const key = newAuditKey();
+    const trail = fileTrail(dir, key, { sink: new FileAuditSink({ dir, maxBytes: 4000, daily: false }) });
+    await trail.start();
+    for (let i = 0; i < 20; i++) await trail.submit(sampleRecord(i), 'required');
+    await trail.close();
+    const files = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+    expect(files.length).toBeGreaterThan(3);
+    files.forEach((name, i) => {
+      const lines = readFileSync(join(dir, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+      expect(lines[0]).toMatchObject({ kind: 'file', file: name, previousFile: i === 0 ? null : files[i - 1] });
+      if (i < files.length - 1) expect(lines.at(-1)).toMatchObject({ kind: 'checkpoint', reason: 'rotation' });
+      if (i < files.length - 1) expect(statSync(join(dir, name)).size).toBeLessThan(4000 + 3000);
+    });
+    const report = verifyChain('gw1', readFileChain(dir, 'gw1'), { publicKeys: [{ key: key.publicKey, keyId: key.keyId }] });
+    expect(report.problems).toEqual([]);
+    expect(report.records).toBe(20);
+  });
+
+  it('by day: the first write after UTC midnight starts a file named for the new day', async () => {
+    const dir = tempAuditDir();
+    const key = newAuditKey();
+    let now = new Date('2026-11-28T23:59:58Z');
+    const trail = fileTrail(dir, key, { clock: { now: () => now } });
+    await trail.start();
+    await trail.submit(sampleRecord(1), 'required');
+    now = new Date('2026-11-29T00:00:01Z');
+    await trail.submit(sampleRecord(2), 'required');
+    await trail.close();
+    const files = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+    expect(files).toEqual(['audit-gw1-000001-20261128.jsonl', 'audit-gw1-000002-20261129.jsonl']);
+    expect(verifyChain('gw1', readFileChain(dir, 'gw1'), { publicKeys: [{ key: key.publicKey, keyId: key.keyId }] }).ok).toBe(true);
   });
 });
