@@ -5,13 +5,17 @@
  * the pinning:
  *
  *   taskset -c 0 npm run bench:verify -- [--reps 3] [--warmup 2] [--duration 5]
- *       [--before DIR[=LABEL]] [--xmlsec /tmp/anchors/py/bench_xmlsec.py] [FILE...]
+ *       [--before DIR[=LABEL]] [--xmlsec /tmp/anchors/py/bench_xmlsec.py] [--skip-checks] [FILE...]
  *
  * `--before DIR` also measures the gateway code in DIR (a copy of the repository's src/ with
  * package.json and node_modules) for a before/after comparison within one run. The libxmlsec1 peer
  * needs the anchors copied and generated (/work/shared/anchors/BASELINE.md); without it the
  * ratios are left out. Figures: messages per second of the child's own CPU time (process.cpuUsage
  * / process_time: JIT and GC threads included) and per wall-clock second; medians over --reps.
+ *
+ * Then, unless --skip-checks, the cost of the checks a contract adds to the signed message, in one
+ * child run with the variants interleaved (bench/verify-checks.ts): the whole runExchange path
+ * signed only, with a SAML holder-of-key assertion, with request schema validation, and both.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,6 +39,7 @@ const { values: opts, positionals } = parseArgs({
     before: { type: 'string' },
     xmlsec: { type: 'string', default: '/tmp/anchors/py/bench_xmlsec.py' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    'skip-checks': { type: 'boolean', default: false },
   },
 });
 const files = positionals.length > 0 ? positionals : defaultFiles;
@@ -128,4 +133,10 @@ for (const file of files) {
     const ratio = Number.isFinite(ref) && ref > 0 ? (cpu / ref).toFixed(3) : '-';
     console.log(`| ${name} (${mine[0]?.bytes ?? '?'}) | ${peer.name} | ${fmt(cpu)} | ${fmt(wall)} | ${share.toFixed(2)} | ${ratio} |`);
   }
+}
+
+if (!opts['skip-checks']) {
+  const checks = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'verify-checks.ts'), '--reps', String(Math.max(reps, 1)), '--warmup', opts.warmup, '--duration', opts.duration], { encoding: 'utf8', cwd: join(here, '..'), maxBuffer: 1 << 24 });
+  if (checks.status === 0) process.stdout.write(checks.stdout);
+  else console.log(`# verify-checks failed: ${(checks.stderr || checks.stdout).split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${checks.status}`}`);
 }

@@ -315,7 +315,7 @@ const requirements = (serviceWide: boolean) =>
         description: `Parts that must arrive encrypted to \`decryption.certificate\`.${serviceWide ? ' Default without a WSDL policy: `[]`.' : ''}`,
       },
       timestamp: { type: 'boolean', description: `A wsu:Timestamp in the Security header.${serviceWide ? ' Default without a WSDL policy: `true`.' : ''}` },
-      saml: { type: 'boolean', description: `One SAML 2.0 assertion from a \`saml.issuers\` issuer, verified against \`saml\` (e.g. \`ListPolicies: {saml: true}\`).${serviceWide ? ' Default without a WSDL policy: `false`.' : ''}` },
+      saml: { type: 'boolean', description: `One SAML assertion (a version in \`saml.versions\`) from a \`saml.issuers\` issuer, verified against \`saml\` (e.g. \`ListPolicies: {saml: true}\`).${serviceWide ? ' Default without a WSDL policy: `false`.' : ''}` },
       allowAlgorithms: {
         type: 'array',
         uniqueItems: true,
@@ -404,7 +404,8 @@ const securitySchema = {
       type: 'object',
       additionalProperties: false,
       required: ['issuers', 'audience'],
-      description: 'Accept one SAML 2.0 assertion (SAML Token Profile 1.1) as a direct child of the Security header: enveloped signature by the pinned certificate of its issuer, time bounds, audience, and a bearer or holder-of-key subject confirmation. SAML 1.x is refused.',
+      description:
+        "Accept one SAML assertion (SAML Token Profile 1.1) as a direct child of the Security header: SAML 2.0, and SAML 1.1 when `versions` lists it. Checked: the enveloped exc-c14n signature by the pinned certificate of its issuer (over the assertion itself, by node identity), time bounds with skew, audience, ID replay, and one subject confirmation: `bearer`; `holder-of-key` (a message signature over Body and Timestamp made with the key in the confirmation, named by any key reference the gateway resolves or by a SAML KeyIdentifier to the assertion); `sender-vouches` (a message signature by a `senders` certificate covering the assertion, the Body and the Timestamp). SAML 1.0 is refused. See docs/saml.md.",
       properties: {
         issuers: {
           type: 'array',
@@ -415,21 +416,54 @@ const securitySchema = {
             additionalProperties: false,
             required: ['entityId', 'certificate'],
             properties: {
-              entityId: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: 'The exact `saml2:Issuer` value of this identity provider.' },
+              entityId: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: 'The exact Issuer of this identity provider: the `saml2:Issuer` value (2.0), the `Issuer` attribute (1.1).' },
               certificate: { ...fileRef, description: "PEM certificate pinned for this issuer's assertion signatures (a certificate or key carried in the assertion is never used)." },
             },
           },
         },
-        audience: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: "This gateway's audience URI: every `AudienceRestriction` of an assertion must name it." },
+        audience: { type: 'string', minLength: 1, mustBe: 'a non-empty string', description: "This gateway's audience URI: every `AudienceRestriction` (2.0) / `AudienceRestrictionCondition` (1.1) of an assertion must name it." },
         skewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Clock skew allowed on NotBefore, NotOnOrAfter and IssueInstant.' },
         maxAgeSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 1800, description: 'How old IssueInstant may be when the assertion carries no NotOnOrAfter.' },
-        versions: { type: 'array', uniqueItems: true, minItems: 1, default: ['2.0'], items: { type: 'string', enum: ['2.0'] }, description: 'Accepted SAML versions (only 2.0; SAML 1.x assertions are refused).' },
+        versions: {
+          type: 'array',
+          uniqueItems: true,
+          minItems: 1,
+          default: ['2.0'],
+          items: { type: 'string', enum: ['2.0', '1.1'] },
+          description: "Accepted SAML versions. SAML 1.1 (`urn:oasis:names:tc:SAML:1.0:assertion`, MajorVersion 1 MinorVersion 1) is opt-in: `versions: ['2.0', '1.1']` (quoted: YAML reads 2.0 as a number). SAML 1.0 is never accepted.",
+        },
         recipients: {
           type: 'array',
           uniqueItems: true,
           default: [],
           items: { type: 'string', format: 'absolute-uri', mustBe: 'an absolute URI' },
           description: 'Public endpoint URLs of this service: a bearer `SubjectConfirmationData/@Recipient` must be one of them. Empty: Recipient is not checked.',
+        },
+        senders: {
+          type: 'array',
+          default: [],
+          description:
+            'Sender-vouches: who may vouch for an assertion. A sender-vouches assertion is accepted only when a verified message signature by one of these exact certificates (which must also chain to `trust`) covers the assertion itself, the Body and, when present, the Timestamp. A message signed by any other certificate is refused, never read as bearer. Empty: sender-vouches assertions are refused.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['certificate'],
+            properties: { certificate: { ...fileRef, description: 'PEM certificate of a sender (compared byte for byte with the message signer).' } },
+          },
+        },
+        senderVouches: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'How sender-vouches assertions are judged.',
+          properties: {
+            requireSignedAssertion: {
+              type: 'boolean',
+              default: false,
+              description:
+                "`false` (SAML Token Profile 1.1 §3.5.2): a sender-vouches assertion may be unsigned, the sender's message signature vouches for it (its Issuer must still be one of `issuers`). `true`: it must also carry a valid signature by its issuer's pinned certificate. Bearer and holder-of-key assertions are always signed by their issuer.",
+            },
+          },
         },
       },
     },

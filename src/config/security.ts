@@ -53,6 +53,8 @@ export function buildSecurity(doc: SecurityDocument, dir: string): SecurityConfi
             maxAgeSeconds: doc.saml.maxAgeSeconds,
             versions: [...doc.saml.versions],
             recipients: [...doc.saml.recipients],
+            senders: doc.saml.senders.map((x) => ({ certificate: abs(x.certificate) })),
+            senderVouches: { requireSignedAssertion: doc.saml.senderVouches.requireSignedAssertion },
           },
         }
       : {}),
@@ -93,6 +95,11 @@ export function checkSecurity(src: SourceFile, dir: string): ConfigProblem[] {
       const id = str(issuer['entityId']);
       if (id !== undefined && seen.has(id)) out.push(problemAt(src, `/security/saml/issuers/${i}/entityId`, `issuer ${JSON.stringify(id)} is listed twice`));
       if (id !== undefined) seen.add(id);
+    });
+  }
+  if (isRec(sec['saml']) && Array.isArray(sec['saml']['senders'])) {
+    sec['saml']['senders'].forEach((sender: unknown, i: number) => {
+      if (isRec(sender)) fileAt(`/security/saml/senders/${i}/certificate`, sender['certificate']);
     });
   }
   // An operation (or the service) that requires SAML needs the saml section to verify it with.

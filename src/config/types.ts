@@ -146,7 +146,7 @@ export interface SecurityRequirements {
   readonly signedParts: readonly SignedPart[];
   readonly encryptedParts: readonly 'body'[];
   readonly timestamp: boolean;
-  /** One verified SAML 2.0 assertion (`security.saml`) in the Security header. */
+  /** One verified SAML assertion (`security.saml`) in the Security header. */
   readonly saml: boolean;
   /** Algorithms accepted beyond an imported AlgorithmSuite (what WS-SecurityPolicy cannot name). */
   readonly allowAlgorithms?: readonly AlgorithmAllowance[];
@@ -177,7 +177,7 @@ export interface SecurityRequirements {
 /** The keys service.yaml may write, as written (no defaults: see src/policy/requirements.ts). */
 export type WrittenRequirements = Partial<Pick<SecurityRequirements, 'signature' | 'signedParts' | 'encryptedParts' | 'timestamp' | 'saml' | 'allowAlgorithms'>>;
 
-/** SAML 2.0 assertions as WS-Security tokens (SAML Token Profile 1.1). */
+/** SAML 2.0 (and, by opt-in, 1.1) assertions as WS-Security tokens (SAML Token Profile 1.1). */
 export interface SamlConfig {
   /** Accepted issuers, each with its pinned signing certificate (a PEM file); keys in the assertion are never used. */
   readonly issuers: readonly { readonly entityId: string; readonly certificate: string }[];
@@ -186,9 +186,16 @@ export interface SamlConfig {
   readonly skewSeconds: number;
   /** How old IssueInstant may be when the assertion has no NotOnOrAfter. */
   readonly maxAgeSeconds: number;
-  readonly versions: readonly '2.0'[];
+  /** Accepted SAML versions; '1.1' only by opt-in. */
+  readonly versions: readonly ('2.0' | '1.1')[];
   /** Endpoint URLs a bearer SubjectConfirmationData Recipient may name; empty: Recipient is not checked. */
   readonly recipients: readonly string[];
+  /** Sender-vouches: the certificates (PEM files) whose message signature may vouch for an assertion; empty: sender-vouches is refused. */
+  readonly senders: readonly { readonly certificate: string }[];
+  readonly senderVouches: {
+    /** A sender-vouches assertion must also carry its issuer's signature (default false: the sender's signature vouches for it). */
+    readonly requireSignedAssertion: boolean;
+  };
 }
 
 export type PolicyMode = 'enforce' | 'report-only';

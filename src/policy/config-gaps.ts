@@ -37,6 +37,9 @@ export function configGaps(r: SecurityRequirements, service: ServiceConfig, runt
   };
   if (r.saml && sec.saml === undefined) at('/security/saml', `${r.origins?.saml ?? 'the WSDL policy'} requires a SAML 2.0 assertion: add security.saml (issuers and audience)`);
   for (const t of r.supportingTokens ?? []) {
+    if (t.kind === 'saml' && t.version !== undefined && sec.saml !== undefined && !sec.saml.versions.includes(t.version)) {
+      at('/security/saml/versions', `${t.assertion} requires a SAML ${t.version} assertion: add '${t.version}' to security.saml.versions`);
+    }
     if (t.kind !== 'username') continue;
     if (sec.usernameToken === undefined) at('/security/usernameToken', `${t.assertion} requires a UsernameToken: add security.usernameToken (the credential file)`);
     else if (!sec.usernameToken.passwordTypes.includes(t.password)) at('/security/usernameToken/passwordTypes', `${t.assertion} requires Password${t.password === 'digest' ? 'Digest' : 'Text'}: add '${t.password}' to security.usernameToken.passwordTypes`);

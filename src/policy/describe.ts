@@ -37,7 +37,8 @@ function supportingWords(t: SupportingTokenRequirement, sec: SecurityConfig): st
   }
   if (t.kind === 'x509') return `must carry an endorsing X.509 signature over the message signature, by a certificate ${tokenWords(t.token)}${signed}`;
   const saml = sec.saml;
-  return `must carry a SAML 2.0 assertion from ${saml ? saml.issuers.map((i) => i.entityId).join(' or ') : '(no issuer configured)'} for audience ${saml ? JSON.stringify(saml.audience) : '-'} (issuers and audience: service.yaml security.saml)${signed}`;
+  const version = t.version ?? (saml ? saml.versions.join(' or ') : '2.0');
+  return `must carry a SAML ${version} assertion from ${saml ? saml.issuers.map((i) => i.entityId).join(' or ') : '(no issuer configured)'} for audience ${saml ? JSON.stringify(saml.audience) : '-'} (issuers and audience: service.yaml security.saml)${signed}`;
 }
 
 /** The requirements of one alternative, one plain sentence per line, each with its origin. */
@@ -59,7 +60,7 @@ export function describeAlternative(r: SecurityRequirements, sec: SecurityConfig
   for (const e of r.encryptedElements ?? []) out.push(`every element at ${e.xpath} must arrive encrypted${from(e.assertion)}`);
   if (r.recipient) out.push(`encrypted data names the gateway certificate ${tokenWords(r.recipient).replace(/^never sent, /, '')}${from(r.recipient.assertion)}`);
   const samlToken = r.supportingTokens?.some((t) => t.kind === 'saml') === true;
-  if (r.saml && !samlToken) out.push(`${supportingWords({ kind: 'saml', assertion: '', container: 'SupportingTokens', version: '2.0' }, sec)}${from(o.saml)}`);
+  if (r.saml && !samlToken) out.push(`${supportingWords({ kind: 'saml', assertion: '', container: 'SupportingTokens', version: undefined }, sec)}${from(o.saml)}`);
   for (const t of r.supportingTokens ?? []) out.push(`${supportingWords(t, sec)}${from(t.assertion)}`);
   if (r.algorithmSuite) out.push(`${suiteWords(r.algorithmSuite, r)}${from(r.algorithmSuite.assertion)}`);
   if (r.layout) out.push(`Security header layout ${r.layout.layout}${r.layout.layout === 'Lax' ? ' (any order)' : ''}${from(r.layout.assertion)}`);
@@ -79,7 +80,7 @@ export function shortRequirements(r: SecurityRequirements): string {
     r.signedParts.length > 0 ? `signed: ${r.signedParts.join(', ')}` : 'nothing signed',
     r.encryptedParts.length > 0 ? `encrypted: ${r.encryptedParts.join(', ')}` : '',
     r.timestamp ? 'Timestamp' : 'no Timestamp',
-    r.saml ? 'SAML 2.0' : '',
+    r.saml ? `SAML ${[...new Set((r.supportingTokens ?? []).flatMap((t) => (t.kind === 'saml' ? [t.version ?? 'assertion'] : [])))].join('/') || 'assertion'}` : '',
     ...(r.supportingTokens ?? []).filter((t) => t.kind !== 'saml').map((t) => (t.kind === 'username' ? `UsernameToken (${t.password})` : 'endorsing X.509')),
     r.algorithmSuite ? r.algorithmSuite.name : '',
   ];

@@ -83,7 +83,8 @@ export type SupportingTokenRequirement =
       readonly created: boolean;
     }
   | { readonly kind: 'x509'; readonly assertion: string; readonly container: SupportingContainer; readonly token: X509TokenRequirement }
-  | { readonly kind: 'saml'; readonly assertion: string; readonly container: SupportingContainer; readonly version: '2.0' };
+  /** `version`: the SAML version the token names (sp:WssSamlV20Token11 / sp:WssSamlV11Token10|11); undefined: any of `saml.versions`. */
+  | { readonly kind: 'saml'; readonly assertion: string; readonly container: SupportingContainer; readonly version: '1.1' | '2.0' | undefined };
 
 /** An assertion that was accepted without a check of its own, and why (shown by `check --explain`). */
 export interface RecordedAssertion {

@@ -13,7 +13,7 @@ import { processTimestamp } from './processors/timestamp.ts';
 import { processUsernameToken } from './processors/username-token.ts';
 import { processBinarySecurityToken, verifyMessageSignature } from './processors/signature.ts';
 import type { SecurityRuntime } from './runtime.ts';
-import { bindHolderOfKey, processSamlAssertion } from './saml/index.ts';
+import { bindConfirmations, processSamlAssertion } from './saml/index.ts';
 import type { DecryptionResult, ProcessingResult, SamlAssertionResult, SecurityFacts, SignatureResult, TimestampResult, UsernameTokenResult } from './types.ts';
 
 /** Mutable state of one Security header walk; the Id index is rebuilt after every decryption. */
@@ -148,15 +148,14 @@ export async function processSecurity(env: Envelope, port: CompiledPort, runtime
         }
         break;
       }
-      case SAML2_ASSERTION: {
+      case SAML2_ASSERTION:
+      case SAML1_ASSERTION: {
         if (runtime.saml === undefined) throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', 'SAML assertion received but the service accepts none (security.saml is not configured)');
         // SAML Token Profile as POLICY R-SAML applies it: exactly one assertion per message.
         if (state.results.some((r) => r.kind === 'samlAssertion')) throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'more than one SAML assertion in the Security header');
         state.results.push(processSamlAssertion(child, { settings: runtime.saml, policy: runtime.signaturePolicy, idIndex: state.idIndex, clock }));
         break;
       }
-      case SAML1_ASSERTION:
-        throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', 'SAML 1.x assertions are not accepted', { element: SAML1_ASSERTION });
       default:
         throw new GatewayError('GW_ERR_SEC_UNSUPPORTED_ELEMENT', `no processor for ${key(child)} in wsse:Security`, { element: key(child) });
     }
@@ -164,9 +163,7 @@ export async function processSecurity(env: Envelope, port: CompiledPort, runtime
   // EncryptedData that name their EncryptedKey only through their own KeyInfo (no ReferenceList).
   for (const el of remainingEncrypted(env)) recordDecryptions([processEncryptedDataWithKeyRef(el, decryptContext(state, runtime))], env, state, runtime);
   const done = facts(header, state);
-  // Holder-of-key proof of possession, once every Signature is verified (the assertion may come first).
-  for (const a of done.samlAssertions) {
-    if (a.confirmation === 'holder-of-key') bindHolderOfKey(a.holderOfKeyCerts, done.signatures, env.body, done.timestamp?.element);
-  }
+  // Holder-of-key and sender-vouches, once every Signature is verified (the assertion may come first).
+  bindConfirmations(done.samlAssertions, done.signatures, env.body, done.timestamp?.element, runtime.saml);
   return done;
 }

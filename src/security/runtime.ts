@@ -11,7 +11,7 @@ import type { EncryptionAlgorithmPolicy } from './encryption/types.ts';
 import { timestampSettings, type TimestampSettings } from './processors/timestamp.ts';
 import { usernameTokenSettings, type UsernameTokenSettings } from './processors/username-token.ts';
 import { MemoryReplayCache, type ReplayCache } from './replay/index.ts';
-import { samlSettings, type SamlSettings } from './saml/index.ts';
+import { SamlConfigError, samlSettings, type SamlSettings } from './saml/index.ts';
 import { signaturePolicy } from './signature/index.ts';
 import type { SignatureAlgorithmPolicy } from './signature/index.ts';
 import { parseCertificateDer } from './x509/cert-facts.ts';
@@ -91,7 +91,8 @@ export function compileSecurity(service: ServiceConfig, problems: ConfigProblem[
     try {
       saml = samlSettings(sec.saml, read);
     } catch (err) {
-      at('/security/saml/issuers', `SAML issuer certificate does not load: ${(err as Error).message}`);
+      const path = err instanceof SamlConfigError ? err.path : '/security/saml/issuers';
+      at(path, `SAML ${path.startsWith('/security/saml/senders') ? 'sender' : 'issuer'} certificate does not load: ${(err as Error).message}`);
       return undefined;
     }
   }

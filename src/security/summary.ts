@@ -10,7 +10,7 @@ export interface SecuritySummary {
   readonly timestamp: { readonly created: string; readonly expires: string | undefined } | undefined;
   readonly usernames: readonly string[];
   /** Verified SAML assertions: who vouched for whom, and how (never the assertion body or attributes). */
-  readonly saml: readonly { readonly issuer: string; readonly nameId: string | undefined; readonly confirmation: string }[];
+  readonly saml: readonly { readonly issuer: string; readonly version: string; readonly nameId: string | undefined; readonly confirmation: string; readonly signed: boolean }[];
   readonly legacyUsed: readonly string[];
 }
 
@@ -23,7 +23,7 @@ export function summarizeFacts(f: SecurityFacts): SecuritySummary {
     encryption: f.decryptions.map((d) => ({ keyTransport: d.keyTransport, data: d.dataAlgorithm, target: d.target })),
     timestamp: f.timestamp ? { created: f.timestamp.created.toISOString(), expires: f.timestamp.expires?.toISOString() } : undefined,
     usernames: f.usernameTokens.map((u) => u.username),
-    saml: f.samlAssertions.map((a) => ({ issuer: a.issuer, nameId: a.nameId, confirmation: a.confirmation })),
+    saml: f.samlAssertions.map((a) => ({ issuer: a.issuer, version: a.version, nameId: a.nameId, confirmation: a.confirmation, signed: a.signed })),
     legacyUsed: f.legacyUsed,
   };
 }

@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 
 /** How a certificate was named in the message (WSS X.509 Token Profile 1.1 §3.2, XML-DSig §4.4.4). */
-export type CertReferenceKind = 'bst-direct' | 'keyid-x509v3' | 'keyid-ski' | 'keyid-thumbprint' | 'issuer-serial' | 'embedded-x509';
+export type CertReferenceKind = 'bst-direct' | 'keyid-x509v3' | 'keyid-ski' | 'keyid-thumbprint' | 'issuer-serial' | 'embedded-x509' | 'saml-keyid';
 
 /** A certificate resolved from the message or the known-certificate store — not yet trusted. */
 export interface ResolvedCert {
@@ -59,7 +59,10 @@ export interface SignatureResult {
   readonly canonicalization: string;
   readonly signer: TrustedCert;
   readonly signerReference: CertReferenceKind;
-  /** The BinarySecurityToken the signature's key reference points to (`bst-direct`), else undefined. */
+  /**
+   * The token the signature's key reference points to: the BinarySecurityToken (`bst-direct`) or
+   * the holder-of-key SAML assertion (`saml-keyid`); else undefined.
+   */
   readonly signerToken: Element | undefined;
   readonly references: readonly SignedReference[];
   /** SHA-256 (hex) of the SignatureValue bytes. */
@@ -85,27 +88,39 @@ export interface DecryptionResult {
   readonly decrypted: readonly Element[];
 }
 
-export type SamlConfirmationMethod = 'bearer' | 'holder-of-key';
+export type SamlConfirmationMethod = 'bearer' | 'holder-of-key' | 'sender-vouches';
 
-/** A SAML 2.0 assertion whose signature (pinned issuer certificate), conditions and audience verified. */
+export type SamlVersion = '1.1' | '2.0';
+
+/**
+ * A SAML assertion (2.0, or 1.1 by opt-in) whose conditions and audience verified, and whose
+ * signature by the pinned certificate of its issuer verified unless it is an unsigned
+ * sender-vouches assertion (`signed: false`). Holder-of-key and sender-vouches assertions are
+ * bound to a message signature once the whole Security header is processed.
+ */
 export interface SamlAssertionResult {
   readonly kind: 'samlAssertion';
   readonly element: Element;
-  /** The `saml2:Issuer` value (one of the configured entityIds). */
+  readonly version: SamlVersion;
+  /** The Issuer value (one of the configured entityIds). */
   readonly issuer: string;
-  /** The assertion's `ID`. */
+  /** The assertion's `ID` (2.0) or `AssertionID` (1.1). */
   readonly id: string;
   readonly issueInstant: Date;
+  /** False only for a sender-vouches assertion without a signature of its own (`saml.senderVouches.requireSignedAssertion: false`). */
+  readonly signed: boolean;
+  /** NameID (2.0) / NameIdentifier (1.1). */
   readonly nameId: string | undefined;
   readonly nameIdFormat: string | undefined;
-  /** Attribute Name → values, from the verified assertion only. */
+  /** Attribute Name (2.0) / AttributeName (1.1) → values, from the verified assertion only. */
   readonly attributes: ReadonlyMap<string, readonly string[]>;
   readonly confirmation: SamlConfirmationMethod;
   /**
    * Holder-of-key: the certificates of the satisfiable holder-of-key confirmations (one must have
-   * signed the Body and Timestamp: checked once the whole header is processed). Empty for bearer.
+   * signed the Body and Timestamp: checked once the whole header is processed). Empty otherwise.
    */
   readonly holderOfKeyCerts: readonly X509Certificate[];
+  /** OneTimeUse (2.0) or DoNotCacheCondition (1.1): the ID is remembered whatever the confirmation. */
   readonly oneTimeUse: boolean;
   /** The earliest NotOnOrAfter that bounds the assertion (or IssueInstant + maxAge): the replay horizon, before skew. */
   readonly notOnOrAfter: Date;
@@ -124,7 +139,7 @@ export interface SecurityFacts {
   readonly signedElements: ReadonlySet<Element>;
   readonly decryptions: readonly DecryptionResult[];
   readonly usernameTokens: readonly UsernameTokenResult[];
-  /** Verified SAML assertions (at most one; holder-of-key ones are bound to a message signature). */
+  /** Verified SAML assertions (at most one; holder-of-key and sender-vouches ones are bound to a message signature). */
   readonly samlAssertions: readonly SamlAssertionResult[];
   /** Weaker-than-default options that this message actually used (e.g. 'aes-cbc', 'sha1-digest'). */
   readonly legacyUsed: readonly string[];

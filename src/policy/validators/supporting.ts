@@ -18,6 +18,10 @@ function tokenSigned(r: SecurityRequirements, facts: SecurityFacts, el: Element)
 function checkSaml(r: SecurityRequirements, t: Extract<SupportingTokenRequirement, { kind: 'saml' }>, facts: SecurityFacts): Violation | undefined {
   const assertions = facts.samlAssertions;
   if (assertions.length === 0) return violation('GW_ERR_POLICY_SAML_REQUIRED', t.assertion, 'the operation requires a SAML assertion and the Security header has none');
+  const version = t.version;
+  if (version !== undefined && !assertions.some((a) => a.version === version)) {
+    return violation('GW_ERR_POLICY_TOKEN', t.assertion, `the policy requires a SAML ${version} assertion, the message carries SAML ${assertions.map((a) => a.version).join(', ')}`);
+  }
   if (signedContainer(t.container) && !assertions.some((a) => tokenSigned(r, facts, a.element))) {
     return violation('GW_ERR_POLICY_TOKEN', t.assertion, 'the SAML assertion is not covered by the message signature (SignedSupportingTokens)');
   }

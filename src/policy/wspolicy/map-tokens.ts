@@ -103,19 +103,19 @@ function mapSamlToken(ctx: MapContext, a: NormalAssertion, path: string, contain
     return undefined;
   }
   refuseIssuerParameters(ctx, a, path);
-  let version: '2.0' | undefined;
+  let version: '1.1' | '2.0' | undefined;
   for (const n of nestedOf(a)) {
     const p = pathOf(path, n);
     if (!isSp(n.ns)) unknown(ctx, n, p);
     else if (n.local === 'WssSamlV20Token11') version = '2.0';
-    else if (n.local === 'WssSamlV11Token10' || n.local === 'WssSamlV11Token11' || n.local === 'WssSamlV10Token10' || n.local === 'WssSamlV10Token11') {
-      refuse(ctx, n, p, 'SAML 1.x assertions are not supported by this gateway (SAML 2.0 only, sp:WssSamlV20Token11)');
-    } else if (n.local === 'RequireKeyIdentifierReference') refuse(ctx, n, p, 'SAML assertions referenced through a KeyIdentifier are not supported; the assertion must be a child of wsse:Security');
+    else if (n.local === 'WssSamlV11Token10' || n.local === 'WssSamlV11Token11') version = '1.1';
+    else if (n.local === 'WssSamlV10Token10' || n.local === 'WssSamlV10Token11') refuse(ctx, n, p, 'SAML 1.0 assertions are not supported by this gateway (SAML 2.0, and SAML 1.1 with security.saml.versions)');
+    else if (n.local === 'RequireKeyIdentifierReference') refuse(ctx, n, p, 'a required KeyIdentifier reference to the SAML assertion is not enforced: the assertion must be a child of wsse:Security (a SAML KeyIdentifier is accepted only in the KeyInfo of a holder-of-key signature)');
     else if (DERIVED_KEYS.has(n.local)) refuse(ctx, n, p, 'derived keys are not supported');
     else unknown(ctx, n, p);
   }
-  if (version === undefined) ctx.draft.recorded.push({ assertion: path, note: 'no token version named: the gateway accepts SAML 2.0 assertions only' });
-  return { kind: 'saml', assertion: path, container, version: '2.0' };
+  if (version === undefined) ctx.draft.recorded.push({ assertion: path, note: 'no token version named: an assertion of any version in security.saml.versions' });
+  return { kind: 'saml', assertion: path, container, version };
 }
 
 const REFUSED_TOKENS: ReadonlyMap<string, string> = new Map([

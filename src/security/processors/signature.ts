@@ -5,6 +5,7 @@ import { GatewayError } from '../../errors.ts';
 import { NS_DS } from '../../xml/ns.ts';
 import type { EngineState } from '../engine.ts';
 import type { SecurityRuntime } from '../runtime.ts';
+import { resolveSamlKeyReference } from '../saml/token-reference.ts';
 import { verifySignature } from '../signature/index.ts';
 import type { BinarySecurityTokenResult, CertReferenceKind, SignatureResult, TrustedCert } from '../types.ts';
 import { parseBinarySecurityToken, resolveCertificate } from '../x509/resolve-key.ts';
@@ -44,7 +45,8 @@ export function verifyMessageSignature(el: Element, state: EngineState, runtime:
     policy: runtime.signaturePolicy,
     resolveKey: (keyInfo) => {
       if (keyInfo === undefined) throw new GatewayError('GW_ERR_SEC_TOKEN_UNRESOLVED', 'signature without ds:KeyInfo');
-      const resolved = resolveCertificate(keyInfo, { idIndex: state.idIndex, store: runtime.trustStore });
+      // A SAML KeyIdentifier names a holder-of-key assertion processed earlier; anything else is X.509.
+      const resolved = resolveSamlKeyReference(keyInfo, state.results, state.idIndex) ?? resolveCertificate(keyInfo, { idIndex: state.idIndex, store: runtime.trustStore });
       const trusted = validateCertificate(resolved.cert, runtime.trustStore, clock.now(), runtime.keyRules);
       const signer: Signer = { trusted, reference: resolved.reference, token: resolved.token };
       return { key: publicKeyOf(resolved.cert), signer };

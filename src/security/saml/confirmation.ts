@@ -1,22 +1,11 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { GatewayError } from '../../errors.ts';
 import { NS_DS, NS_XSI, childElements, localNameOf } from '../../xml/ns.ts';
-import { simpleText } from '../processors/dom-text.ts';
-import { decodeStrictBase64 } from '../processors/wss-base64.ts';
-import type { SamlConfirmationMethod, SignatureResult } from '../types.ts';
-import { CM_BEARER, CM_HOLDER_OF_KEY, KEY_INFO_CONFIRMATION_TYPE, NS_SAML2 } from './names.ts';
+import { confirmationError, keyInfoCertificates, senderVouchesOnly, type ConfirmationFacts } from './confirmation-common.ts';
+import { CM_BEARER, CM_HOLDER_OF_KEY, CM_SENDER_VOUCHES, KEY_INFO_CONFIRMATION_TYPE, NS_SAML2 } from './names.ts';
 import type { SamlSettings } from './settings.ts';
 import { checkWindow, timeAttr } from './time.ts';
-
-export interface ConfirmationFacts {
-  readonly method: SamlConfirmationMethod;
-  /** Bearer: the SubjectConfirmationData NotOnOrAfter. */
-  readonly notOnOrAfter: Date | undefined;
-  readonly holderOfKeyCerts: readonly X509Certificate[];
-}
-
-const confirmationError = (reason: string): GatewayError => new GatewayError('GW_ERR_SEC_SAML_CONFIRMATION', reason);
 
 function isSaml(el: Element | undefined, local: string): el is Element {
   return el !== undefined && el.namespaceURI === NS_SAML2 && localNameOf(el) === local;
@@ -59,33 +48,45 @@ function holderOfKey(data: Element | undefined, settings: SamlSettings, now: Dat
   const certs: X509Certificate[] = [];
   for (const keyInfo of childElements(data)) {
     if (keyInfo.namespaceURI !== NS_DS || localNameOf(keyInfo) !== 'KeyInfo') throw confirmationError('holder-of-key SubjectConfirmationData holds something other than ds:KeyInfo');
-    for (const x509Data of childElements(keyInfo)) {
-      if (x509Data.namespaceURI !== NS_DS || localNameOf(x509Data) !== 'X509Data') throw confirmationError(`holder-of-key ds:KeyInfo/${localNameOf(x509Data)} is not supported (only X509Data/X509Certificate)`);
-      for (const c of childElements(x509Data)) {
-        if (c.namespaceURI !== NS_DS || localNameOf(c) !== 'X509Certificate') continue;
-        const b64 = decodeStrictBase64((simpleText(c) ?? '').replace(/[\r\n]/g, ''));
-        if (b64 === undefined) throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'holder-of-key X509Certificate is not base64');
-        try {
-          certs.push(new X509Certificate(b64.bytes));
-        } catch (err) {
-          throw new GatewayError('GW_ERR_SEC_SAML_INVALID', 'holder-of-key X509Certificate does not parse', undefined, { cause: err });
-        }
-      }
-    }
+    certs.push(...keyInfoCertificates(keyInfo));
   }
   if (certs.length === 0) throw confirmationError('holder-of-key confirmation names no X.509 certificate');
   return certs;
 }
 
+/** Sender-vouches: SubjectConfirmationData is optional; when present, its time window must hold. */
+function senderVouches(confirmations: readonly Element[], settings: SamlSettings, now: Date): ConfirmationFacts {
+  let firstError: unknown;
+  for (const sc of confirmations) {
+    try {
+      const data = confirmationData(sc);
+      const notOnOrAfter = data === undefined ? undefined : timeAttr(data, 'NotOnOrAfter');
+      if (data !== undefined) checkWindow('the sender-vouches confirmation', timeAttr(data, 'NotBefore'), notOnOrAfter, now, settings.skewMs);
+      return { method: 'sender-vouches', notOnOrAfter, holderOfKeyCerts: [] };
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  throw firstError instanceof GatewayError ? firstError : confirmationError('no sender-vouches SubjectConfirmation is satisfied');
+}
+
+/** The Method of every saml2:SubjectConfirmation of a Subject. */
+export function confirmationMethods(subject: Element | undefined): string[] {
+  if (subject === undefined) return [];
+  return childElements(subject)
+    .filter((e) => isSaml(e, 'SubjectConfirmation'))
+    .map((sc) => sc.getAttribute('Method') ?? '');
+}
+
 /**
  * saml2:Subject/SubjectConfirmation: at least one must be satisfied (SAML core §2.4.1.1). A
- * satisfied bearer confirmation wins; holder-of-key is satisfied only later, when a message
- * signature by one of its certificates covers the Body (see {@link bindHolderOfKey}).
- * Sender-vouches and any other method are refused.
+ * satisfied bearer confirmation wins; holder-of-key and sender-vouches are satisfied only later,
+ * by a message signature (see binding.ts). Sender-vouches is never combined with another method.
  */
 export function checkConfirmations(subject: Element, settings: SamlSettings, now: Date): ConfirmationFacts {
   const confirmations = childElements(subject).filter((e) => isSaml(e, 'SubjectConfirmation'));
   if (confirmations.length === 0) throw confirmationError('the assertion Subject has no SubjectConfirmation');
+  if (senderVouchesOnly(confirmationMethods(subject), CM_SENDER_VOUCHES, settings)) return senderVouches(confirmations, settings, now);
   let firstError: unknown;
   const hok: X509Certificate[] = [];
   for (const sc of confirmations) {
@@ -101,18 +102,4 @@ export function checkConfirmations(subject: Element, settings: SamlSettings, now
   }
   if (hok.length > 0) return { method: 'holder-of-key', notOnOrAfter: undefined, holderOfKeyCerts: hok };
   throw firstError instanceof GatewayError ? firstError : confirmationError('no SubjectConfirmation is satisfied');
-}
-
-/**
- * Proof of possession for holder-of-key: a verified message signature whose signer certificate is
- * one of the confirmation certificates and which covers the Envelope's own Body and, when there is
- * one, the Timestamp of the Security header.
- */
-export function bindHolderOfKey(certs: readonly X509Certificate[], signatures: readonly SignatureResult[], body: Element, timestamp: Element | undefined): void {
-  const bound = signatures.some((s) => {
-    if (!certs.some((c) => c.raw.equals(s.signer.cert.raw))) return false;
-    const nodes = new Set(s.references.map((r) => r.node));
-    return nodes.has(body) && (timestamp === undefined || nodes.has(timestamp));
-  });
-  if (!bound) throw confirmationError('no verified message signature by the holder-of-key certificate covers the Body and Timestamp');
 }

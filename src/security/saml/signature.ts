@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { GatewayError } from '../../errors.ts';
-import { NS_XMLNS, childElements } from '../../xml/ns.ts';
 import { ALG_ENVELOPED_SIGNATURE, ALG_EXC_C14N } from '../signature/algorithms.ts';
-import { excC14n, inScopeNamespaces, type InclusivePrefixes } from '../signature/exc-c14n.ts';
+import { excC14n, excC14nDigest, type InclusivePrefixes } from '../signature/exc-c14n.ts';
 import { parseSignature, type ParsedSignature } from '../signature/shape.ts';
 import { verifySignatureValue } from '../signature/verify.ts';
 import type { SignatureAlgorithmPolicy } from '../signature/types.ts';
@@ -42,27 +41,27 @@ function verifyWithPinnedKey(parsed: ParsedSignature, key: KeyObject): void {
 }
 
 /**
- * The enveloped-signature transform without touching the message: a deep clone of the assertion
- * with this ds:Signature removed. PrefixList namespaces the assertion inherits are declared on the
- * clone, so its exc-c14n equals that of the original in place minus the signature.
+ * The enveloped-signature transform, in place: `fn` runs while this ds:Signature is out of the
+ * assertion, and the very same node goes back to the very same place before anything else runs
+ * (synchronous; restored on error too). Canonicalizing the assertion in place, in its real
+ * context (PrefixList namespaces from its ancestors included), is then exactly exc-c14n of the
+ * assertion minus the signature. A deep copy of the assertion would leave the message untouched
+ * but costs 180–300 µs per assertion with xmldom's cloneNode (about five times the c14n itself).
  */
-export function envelopedView(assertion: Element, sig: Element, prefixes: InclusivePrefixes): Element {
-  const position = childElements(assertion).indexOf(sig);
-  const clone = assertion.cloneNode(true) as Element;
-  const twin = childElements(clone)[position];
-  if (position < 0 || twin === undefined) throw invalid('the assertion signature is not a child of the assertion');
-  clone.removeChild(twin);
-  const parent = assertion.parentNode;
-  if (prefixes.size > 0 && parent !== null && parent.nodeType === 1) {
-    const inherited = inScopeNamespaces(parent as Element);
-    for (const p of prefixes) {
-      const uri = inherited.get(p);
-      const local = p === '' ? 'xmlns' : p;
-      if (uri === undefined || uri === '' || clone.hasAttributeNS(NS_XMLNS, local)) continue;
-      clone.setAttributeNS(NS_XMLNS, p === '' ? 'xmlns' : `xmlns:${p}`, uri);
-    }
+export function withoutSignature<T>(assertion: Element, sig: Element, fn: () => T): T {
+  if (sig.parentNode !== assertion) throw invalid('the assertion signature is not a child of the assertion');
+  const next = sig.nextSibling;
+  assertion.removeChild(sig);
+  try {
+    return fn();
+  } finally {
+    assertion.insertBefore(sig, next);
   }
-  return clone;
+}
+
+/** exc-c14n of the assertion without its enveloped signature (what the issuer digested). */
+export function envelopedC14n(assertion: Element, sig: Element, prefixes: InclusivePrefixes = new Set()): string {
+  return withoutSignature(assertion, sig, () => excC14n(assertion, prefixes));
 }
 
 /** Verifies the assertion's own signature with the pinned key; SignatureValue first, then the digest. */
@@ -77,7 +76,7 @@ export function verifyAssertionSignature(assertion: Element, sig: Element, id: s
   // XSW: the Id must name this element and no other (the index refuses duplicates outright).
   if (ctx.idIndex.get(ref.id) !== assertion) throw invalid('the assertion signature Reference does not resolve to the assertion being processed');
   verifyWithPinnedKey(parsed, key);
-  const digest = createHash(ref.hash).update(excC14n(envelopedView(assertion, sig, ref.prefixes), ref.prefixes), 'utf8').digest();
+  const digest = withoutSignature(assertion, sig, () => excC14nDigest(assertion, ref.prefixes, createHash(ref.hash)).digest());
   if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) throw invalid('the assertion digest does not match (the assertion was changed after signing)');
   return { signatureMethod: parsed.signatureMethod, digestMethod: ref.digestMethod };
 }

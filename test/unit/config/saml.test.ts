@@ -24,6 +24,8 @@ describe('security.saml', () => {
       maxAgeSeconds: 1800,
       versions: ['2.0'],
       recipients: ['https://wsgate.insurer.example/ClaimsService'],
+      senders: [],
+      senderVouches: { requireSignedAssertion: false },
     });
     // ListPolicies needs SAML because the WSDL's imported policy says so: service.yaml states only the allowances.
     expect(sec?.require).toEqual({ allowAlgorithms: ['ecdsa-sha256', 'aes256-gcm'] });

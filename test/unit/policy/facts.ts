@@ -81,7 +81,7 @@ export function factsOf(m: Message, over: { signatures?: SignatureResult[]; decr
     signedElements: new Set(signatures.flatMap((s) => s.references.map((r) => r.node))),
     decryptions: over.decryptions ?? [],
     usernameTokens: over.usernames ?? [],
-    samlAssertions: over.saml === true ? [{ kind: 'samlAssertion', element: m.ut, issuer: 'idp', id: 'a', issueInstant: new Date(0), nameId: undefined, nameIdFormat: undefined, attributes: new Map(), confirmation: 'bearer', holderOfKeyCerts: [], oneTimeUse: false, notOnOrAfter: new Date(0) }] : [],
+    samlAssertions: over.saml === true ? [{ kind: 'samlAssertion', element: m.ut, version: '2.0', issuer: 'idp', id: 'a', issueInstant: new Date(0), signed: true, nameId: undefined, nameIdFormat: undefined, attributes: new Map(), confirmation: 'bearer', holderOfKeyCerts: [], oneTimeUse: false, notOnOrAfter: new Date(0) }] : [],
     legacyUsed: [],
   };
 }

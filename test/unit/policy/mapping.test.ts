@@ -164,9 +164,21 @@ describe('supporting tokens', () => {
     expect(r.supportingTokens).toEqual([{ kind: 'saml', assertion: 'sp:SupportingTokens/sp:SamlToken', container: 'SupportingTokens', version: '2.0' }]);
   });
 
-  it('refuses a SAML 1.1 token, naming it', () => {
-    expect(messages(policyXml('<sp:SupportingTokens><wsp:Policy><sp:SamlToken><wsp:Policy><sp:WssSamlV11Token11/></wsp:Policy></sp:SamlToken></wsp:Policy></sp:SupportingTokens>'))[0]).toMatch(
-      /^sp:SupportingTokens\/sp:SamlToken\/sp:WssSamlV11Token11 .* is not supported: SAML 1\.x assertions are not supported by this gateway/,
+  it.each(['WssSamlV11Token10', 'WssSamlV11Token11'])('SamlToken %s is a SAML 1.1 assertion', (token) => {
+    const r = onlyRequirements(policyXml(`<sp:SignedSupportingTokens><wsp:Policy><sp:SamlToken><wsp:Policy><sp:${token}/></wsp:Policy></sp:SamlToken></wsp:Policy></sp:SignedSupportingTokens>`));
+    expect(r.saml).toBe(true);
+    expect(r.supportingTokens).toEqual([{ kind: 'saml', assertion: 'sp:SignedSupportingTokens/sp:SamlToken', container: 'SignedSupportingTokens', version: '1.1' }]);
+  });
+
+  it('SamlToken without a token version: any version of security.saml.versions, recorded', () => {
+    const r = onlyRequirements(policyXml('<sp:SupportingTokens><wsp:Policy><sp:SamlToken/></wsp:Policy></sp:SupportingTokens>'));
+    expect(r.supportingTokens).toEqual([{ kind: 'saml', assertion: 'sp:SupportingTokens/sp:SamlToken', container: 'SupportingTokens', version: undefined }]);
+    expect(r.recorded?.map((x) => x.note)).toContain('no token version named: an assertion of any version in security.saml.versions');
+  });
+
+  it('refuses a SAML 1.0 token, naming it', () => {
+    expect(messages(policyXml('<sp:SupportingTokens><wsp:Policy><sp:SamlToken><wsp:Policy><sp:WssSamlV10Token11/></wsp:Policy></sp:SamlToken></wsp:Policy></sp:SupportingTokens>'))[0]).toMatch(
+      /^sp:SupportingTokens\/sp:SamlToken\/sp:WssSamlV10Token11 .* is not supported: SAML 1\.0 assertions are not supported by this gateway/,
     );
   });
 

@@ -53,7 +53,7 @@ describe('bearer and other confirmation methods', () => {
     expect(await codeOf(run(doc, CLOCK.A14))).toBe('GW_ERR_SEC_SAML_CONFIRMATION');
   });
 
-  it('sender-vouches is refused as unsupported', async () => {
+  it('sender-vouches is refused when no sender is configured (saml.senders empty)', async () => {
     const doc = parse(caseBytes('A14'));
     const a = assertionOf(doc);
     samlChild(a, 'SubjectConfirmation').setAttribute('Method', 'urn:oasis:names:tc:SAML:2.0:cm:sender-vouches');

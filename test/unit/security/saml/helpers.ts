@@ -7,7 +7,7 @@ import type { SamlConfig, ServiceConfig } from '../../../../src/config/types.ts'
 import { GatewayError, type ErrorCode } from '../../../../src/errors.ts';
 import { processSecurity } from '../../../../src/security/engine.ts';
 import { compileSecurity, type SecurityRuntime } from '../../../../src/security/runtime.ts';
-import { envelopedView } from '../../../../src/security/saml/signature.ts';
+import { envelopedC14n } from '../../../../src/security/saml/signature.ts';
 import { excC14n } from '../../../../src/security/signature/exc-c14n.ts';
 import type { SecurityFacts } from '../../../../src/security/types.ts';
 import { readEnvelope } from '../../../../src/soap/envelope.ts';
@@ -39,7 +39,7 @@ export function runtime(saml: Partial<SamlConfig> | null = {}): SecurityRuntime 
       timestamp: { requireExpires: true, futureSkewSeconds: 300, ttlSeconds: 900, expiresSkewSeconds: 300 },
       ...(saml === null
         ? {}
-        : { saml: { issuers: [{ entityId: IDP, certificate: join(CERTS, 'idp.pem') }], audience: AUDIENCE, skewSeconds: 300, maxAgeSeconds: 1800, versions: ['2.0'], recipients: [RECIPIENT], ...saml } }),
+        : { saml: { issuers: [{ entityId: IDP, certificate: join(CERTS, 'idp.pem') }], audience: AUDIENCE, skewSeconds: 300, maxAgeSeconds: 1800, versions: ['2.0'], recipients: [RECIPIENT], senders: [], senderVouches: { requireSignedAssertion: false }, ...saml } }),
     },
   } as unknown as ServiceConfig;
   const problems: { message: string }[] = [];
@@ -103,7 +103,7 @@ const b64 = (pemText: string): string => pemText.replace(/-----[^-]+-----/g, '')
 export function resign(assertion: Element, keyFile = 'idp.key', certFile?: string): void {
   const sig = childElements(assertion).find((e) => e.namespaceURI === NS_DS && e.localName === 'Signature');
   if (sig === undefined) throw new Error('no assertion signature');
-  setText(ds(sig, 'DigestValue'), createHash('sha256').update(excC14n(envelopedView(assertion, sig, new Set())), 'utf8').digest('base64'));
+  setText(ds(sig, 'DigestValue'), createHash('sha256').update(envelopedC14n(assertion, sig), 'utf8').digest('base64'));
   if (certFile !== undefined) setText(ds(sig, 'X509Certificate'), b64(pem(certFile)));
   const value = sign('sha256', Buffer.from(excC14n(ds(sig, 'SignedInfo')), 'utf8'), createPrivateKey(pem(keyFile)));
   setText(ds(sig, 'SignatureValue'), value.toString('base64'));
