@@ -27,16 +27,22 @@ export const BACKEND_PATH = '/backend/orders';
 export const SUBMIT_ORDER_ACTION = 'urn:example:orders:v1/SubmitOrder';
 const WSSE_SECURITY = '{http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd}Security';
 
+/** The service's `audit.mode`; `off` also switches the gateway's trail off (`audit.sink: off`). */
+export type AuditMode = 'required' | 'best-effort' | 'off';
+
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
   stop(): Promise<void>;
 }
 
-/** Starts a child pinned to `cpus` (a taskset list, or undefined: not pinned); output goes to `logFile`. */
-export function startServerProcess(args: readonly string[], logFile: string, cpus: string | undefined): Promise<ServerProcess> {
+/**
+ * Starts a child pinned to `cpus` (a taskset list, or undefined: not pinned); output goes to `logFile`.
+ * `nodeOptions` are added to its Node.js flags (e.g. `--cpu-prof`: the profile is written when it exits on SIGTERM).
+ */
+export function startServerProcess(args: readonly string[], logFile: string, cpus: string | undefined, nodeOptions: readonly string[] = []): Promise<ServerProcess> {
   const log = openSync(logFile, 'a');
-  const node = [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...args];
+  const node = [process.execPath, ...nodeOptions, '--import', 'tsx', fileURLToPath(import.meta.url), ...args];
   const [cmd, ...rest] = cpus === undefined ? node : ['taskset', '-c', cpus, ...node];
   const child = spawn(cmd as string, rest, { stdio: ['ignore', log, log, 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -117,7 +123,7 @@ const ORDERS_WSDL = `<?xml version="1.0" encoding="UTF-8"?>
  * gateway.yaml + orders/{service.yaml, Orders.wsdl} in a new directory under `parent` (the caller
  * removes it, with `parent`); returns the gateway.yaml path.
  */
-export function writeOrdersConfig(parent: string, backendUrl: string, mode: 'off' | 'enforce', anchorPem: string): string {
+export function writeOrdersConfig(parent: string, backendUrl: string, mode: 'off' | 'enforce', anchorPem: string, audit: AuditMode = 'required'): string {
   const dir = mkdtempSync(join(parent, `gateway-${mode}-`));
   const svc = join(dir, 'orders');
   const security =
@@ -136,8 +142,16 @@ export function writeOrdersConfig(parent: string, backendUrl: string, mode: 'off
     backend: { type: 'soap', url: `${backendUrl}${BACKEND_PATH}`, connectTimeoutMs: 2000, responseTimeoutMs: 15000 },
     ...(mode === 'off' ? { passThroughHeaders: [WSSE_SECURITY] } : {}),
     security,
+    audit: { mode: audit },
   };
-  const gateway = { listen: { host: '127.0.0.1', port: 0 }, admin: { enabled: false, host: '127.0.0.1', port: 0 }, services: ['orders'], logging: { level: 'warn' } };
+  const gateway = {
+    listen: { host: '127.0.0.1', port: 0 },
+    admin: { enabled: false, host: '127.0.0.1', port: 0 },
+    services: ['orders'],
+    logging: { level: 'warn' },
+    // Stated, not left to the defaults: the file sink (O_DSYNC appends, group commit) in the run's directory.
+    audit: audit === 'off' ? { sink: 'off' } : { sink: 'file', dir: join(dir, 'audit') },
+  };
   writeFileSync(join(dir, 'gateway.yaml'), stringify(gateway));
   mkdirSync(svc);
   writeFileSync(join(svc, 'Orders.wsdl'), ORDERS_WSDL);

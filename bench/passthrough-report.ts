@@ -18,6 +18,8 @@ export interface SizeResult {
   readonly gateway: Phase<LoadResult>;
   readonly rate: number;
   readonly directAtRate: Phase<OpenLoopResult>;
+  /** A bare Node.js proxy (node:http + undici) in front of the same backend: the baseline hop. */
+  readonly proxyAtRate: Phase<OpenLoopResult>;
   readonly gatewayAtRate: Phase<OpenLoopResult>;
 }
 
@@ -39,12 +41,13 @@ const pad = (cells: readonly string[], widths: readonly number[], left = 1): str
 const cpuCells = (cpu: CpuShare): string[] => [
   pct(cpu.processes.get('loadgen')),
   pct(cpu.processes.get('gateway')),
+  pct(cpu.processes.get('proxy')),
   pct(cpu.processes.get('backend')),
   pct(cpu.others),
   pct(cpu.machineBusy),
 ];
-const CPU_HEADINGS = ['gen %', 'gw %', 'be %', 'other %', 'busy %'];
-const CPU_WIDTHS = [6, 5, 5, 7, 6];
+const CPU_HEADINGS = ['gen %', 'gw %', 'px %', 'be %', 'other %', 'busy %'];
+const CPU_WIDTHS = [6, 5, 5, 5, 7, 6];
 
 function saturationTable(results: readonly SizeResult[], s: ReportSettings): string[] {
   const w = [8, 9, 9, 9, 9, 7, ...CPU_WIDTHS];
@@ -61,21 +64,24 @@ function saturationTable(results: readonly SizeResult[], s: ReportSettings): str
 }
 
 function openLoopTable(results: readonly SizeResult[], s: ReportSettings): string[] {
-  const w = [8, 9, 6, 8, 8, 8, 8, 6, 8, ...CPU_WIDTHS];
+  const w = [8, 14, 6, 8, 8, 8, 8, 6, 8, ...CPU_WIDTHS];
   const lines = [
     `Open loop at half the gateway's saturating rate (undici Pool of ${s.openConnections} connections per path; ${s.openWarmupSeconds} s warm-up,`,
-    `then ${s.durationSeconds} s per path in alternating 1 s blocks, so both paths see the same background): one request`,
+    `then ${s.durationSeconds} s per path in alternating 1 s blocks, so all paths see the same background): one request`,
     `every 1000/R ms whatever the earlier ones did; latency from the scheduled send time to the end of the`,
-    `response (queueing behind a stall is counted); lag p99 = how late this process sent`,
+    `response (queueing behind a stall is counted); lag p99 = how late this process sent. "bare proxy" is a`,
+    `node:http + undici forwarder with nothing else (bench/passthrough-servers.ts): what one Node.js hop adds here`,
   ];
   lines.push(pad(['size', 'path', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'failed', 'lag p99', ...CPU_HEADINGS], w, 2));
   for (const r of results) {
-    for (const [path, x] of [['direct', r.directAtRate], ['gateway', r.gatewayAtRate]] as const) {
+    for (const [path, x] of [['direct', r.directAtRate], ['bare proxy', r.proxyAtRate], ['gateway', r.gatewayAtRate]] as const) {
       const l = x.result.latency;
       lines.push(pad([r.label, path, num(r.rate), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max), num(x.result.failures), ms(x.result.sendLag.p99), ...cpuCells(x.cpu)], w, 2));
     }
-    const [d, g] = [r.directAtRate.result.latency, r.gatewayAtRate.result.latency];
-    lines.push(pad(['', 'added', '', ms(g.p50 - d.p50), ms(g.p90 - d.p90), ms(g.p99 - d.p99), ms(g.max - d.max)], w, 2));
+    const [d, p, g] = [r.directAtRate.result.latency, r.proxyAtRate.result.latency, r.gatewayAtRate.result.latency];
+    lines.push(pad(['', 'proxy added', '', ms(p.p50 - d.p50), ms(p.p90 - d.p90), ms(p.p99 - d.p99), ms(p.max - d.max)], w, 2));
+    lines.push(pad(['', 'gateway added', '', ms(g.p50 - d.p50), ms(g.p90 - d.p90), ms(g.p99 - d.p99), ms(g.max - d.max)], w, 2));
+    lines.push(pad(['', 'gw - proxy', '', ms(g.p50 - p.p50), ms(g.p90 - p.p90), ms(g.p99 - p.p99), ms(g.max - p.max)], w, 2));
   }
   return lines;
 }
@@ -99,6 +105,8 @@ function verdict(results: readonly SizeResult[]): string[] {
     const added = r.gatewayAtRate.result.latency.p99 - r.directAtRate.result.latency.p99;
     const ok = Number.isFinite(added) && added <= TARGETS.maxAddedP99Ms;
     lines.push(`  ${r.label} added p99 at ${num(r.rate)} req/s: ${ms(added)} ms (target <= ${TARGETS.maxAddedP99Ms} ms): ${judge(ok, [r.directAtRate, r.gatewayAtRate])}`);
+    const hop = r.proxyAtRate.result.latency.p99 - r.directAtRate.result.latency.p99;
+    lines.push(`    of which a bare Node.js hop adds ${ms(hop)} ms in the same run (this machine and runtime), the gateway's own work ${ms(added - hop)} ms`);
   }
   return lines;
 }
@@ -110,8 +118,8 @@ export function report(results: readonly SizeResult[], settings: ReportSettings)
     ...openLoopTable(results, settings),
     '',
     'CPU columns: % of one core used over the run by the load generator (this process), the gateway, the',
-    'backend and everything else on the machine (other), and how busy all CPUs were (busy, % of all of them).',
-    'The three processes share the same CPUs; a run with a large "other" was disturbed by unrelated work.',
+    'bare proxy, the backend and everything else on the machine (other), and how busy all CPUs were (busy, % of',
+    'all of them). The processes share the same CPUs; a run with a large "other" was disturbed by unrelated work.',
     '',
     ...verdict(results),
   ].join('\n');

@@ -2,7 +2,7 @@
  * Pass-through benchmark: what the gateway costs in front of the example backend, measured in one run.
  *
  *   npm run bench:passthrough                       (= node --import tsx bench/passthrough.ts)
- *   npm run bench:passthrough -- --duration 5 --connections 20
+ *   npm run bench:passthrough -- --duration 5 --connections 20 [--audit required|best-effort|off]
  *
  * The example backend and the gateway (a temporary copy of the demo configuration pointing at the
  * backend, log level warn) each run in their own process; the load generators run here, so the three
@@ -11,9 +11,10 @@
  *   - saturation, closed loop with autocannon at N connections, direct to the backend and through
  *     the gateway in alternating 2 s runs (req/s, p50, p99, gateway/direct ratios);
  *   - open loop at half the gateway's saturating rate (bench/open-loop.ts: evenly spaced requests,
- *     latency from the scheduled send time), direct and through the gateway in alternating 1 s
- *     blocks of one run (so both see the same background), and the latency the gateway adds
- *     (gateway − direct).
+ *     latency from the scheduled send time), direct, through a bare Node.js proxy (node:http +
+ *     undici, nothing else: what any Node hop costs on this machine) and through the gateway, in
+ *     alternating 1 s blocks of one run (so all three see the same background), and the latency
+ *     each adds (− direct), and the gateway's own share (gateway − bare proxy).
  * Latency percentiles are computed here from every response time (autocannon's own histogram keeps
  * whole milliseconds).
  */
@@ -28,7 +29,7 @@ import { SOAP11_HEADERS, paddedGetPolicy, runAlternating, runLoad } from './pass
 import { report } from './passthrough-report.ts';
 import type { ReportSettings, SizeResult } from './passthrough-report.ts';
 import { startServerProcess } from './passthrough-servers.ts';
-import type { ServerProcess } from './passthrough-servers.ts';
+import type { AuditMode, ServerProcess } from './passthrough-servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +38,12 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'open-connections': { type: 'string', default: '32' },
     'open-warmup': { type: 'string', default: '2' },
+    audit: { type: 'string', default: 'required' },
   },
 });
+if (!['required', 'best-effort', 'off'].includes(values.audit)) throw new Error('--audit must be required, best-effort or off');
+/** The gateway's audit trail, stated (the demo configuration's default is a file sink, required). */
+const AUDIT = values.audit as AuditMode;
 const SETTINGS: ReportSettings = {
   durationSeconds: Number(values.duration),
   connections: Number(values.connections),
@@ -62,7 +67,7 @@ async function checkOnce(url: string, body: string, what: string): Promise<void>
   }
 }
 
-async function measure(label: string, bytes: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string): Promise<SizeResult> {
+async function measure(label: string, bytes: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string, proxyUrl: string): Promise<SizeResult> {
   const { durationSeconds: duration, connections } = SETTINGS;
   const body = paddedGetPolicy(bytes);
   await checkOnce(directUrl, body, `direct ${label}`);
@@ -88,10 +93,10 @@ async function measure(label: string, bytes: number, pids: ReadonlyMap<string, n
   const gateway = { result: gatewaySat, cpu: saturationCpu.share(1) };
 
   const rate = Math.max(1, Math.floor(gateway.result.requestsPerSecond / 2));
-  process.stderr.write(`[${label}] open loop at ${rate} req/s: direct and gateway in alternating ${BLOCK_SECONDS}s blocks (${SETTINGS.openWarmupSeconds}s + 2 x ${duration}s)\n`);
-  const cpu = new CpuAccumulator(pids, 2);
-  const [directOpen, gatewayOpen] = await runOpenLoop({
-    targets: [directUrl, gatewayUrl],
+  process.stderr.write(`[${label}] open loop at ${rate} req/s: direct, bare proxy and gateway in alternating ${BLOCK_SECONDS}s blocks (${SETTINGS.openWarmupSeconds}s + 3 x ${duration}s)\n`);
+  const cpu = new CpuAccumulator(pids, 3);
+  const [directOpen, proxyOpen, gatewayOpen] = await runOpenLoop({
+    targets: [directUrl, proxyUrl, gatewayUrl],
     body,
     headers: SOAP11_HEADERS,
     ratePerSecond: rate,
@@ -103,10 +108,11 @@ async function measure(label: string, bytes: number, pids: ReadonlyMap<string, n
     maxInFlight: Math.max(SETTINGS.openConnections * 4, rate),
     onBlock: (target, measured) => cpu.switchTo(measured ? target : undefined),
   });
-  if (directOpen === undefined || gatewayOpen === undefined) throw new Error('open loop returned no result');
+  if (directOpen === undefined || proxyOpen === undefined || gatewayOpen === undefined) throw new Error('open loop returned no result');
   const directAtRate = { result: directOpen, cpu: cpu.share(0) };
-  const gatewayAtRate = { result: gatewayOpen, cpu: cpu.share(1) };
-  return { label, direct, gateway, rate, directAtRate, gatewayAtRate };
+  const proxyAtRate = { result: proxyOpen, cpu: cpu.share(1) };
+  const gatewayAtRate = { result: gatewayOpen, cpu: cpu.share(2) };
+  return { label, direct, gateway, rate, directAtRate, proxyAtRate, gatewayAtRate };
 }
 
 async function main(): Promise<void> {
@@ -115,7 +121,8 @@ async function main(): Promise<void> {
     `wsgate pass-through benchmark\n` +
       `node ${process.version}, ${platform()} ${arch()}, os.cpus().length = ${cpu.length} (${cpu[0]?.model.trim() ?? 'unknown'})\n` +
       `processes: load generator (this one: autocannon, undici), gateway, example backend (node-soap); request: GetPolicy, SOAP 1.1\n` +
-      `the three processes share the ${cpu.length} CPUs: at saturation they compete, so req/s is a property of this machine, not of the gateway alone\n`,
+      `the three processes share the ${cpu.length} CPUs: at saturation they compete, so req/s is a property of this machine, not of the gateway alone\n` +
+      `gateway audit trail: ${AUDIT === 'off' ? 'off' : `audit.mode ${AUDIT}, file sink (O_DSYNC appends, group commit) in a temporary directory`}\n`,
   );
   const idle = cpuSnapshot(new Map());
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -127,16 +134,19 @@ async function main(): Promise<void> {
   try {
     const backend = await startServerProcess('backend', logFile);
     running.push(backend);
-    const gateway = await startServerProcess('gateway', logFile, [backend.url]);
+    const gateway = await startServerProcess('gateway', logFile, [backend.url, AUDIT]);
     running.push(gateway);
+    const proxy = await startServerProcess('proxy', logFile, [backend.url]);
+    running.push(proxy);
     const pids = new Map([
       ['loadgen', process.pid],
       ['gateway', gateway.pid],
+      ['proxy', proxy.pid],
       ['backend', backend.pid],
     ]);
     const results: SizeResult[] = [];
     for (const size of SIZES) {
-      results.push(await measure(size.label, size.bytes, pids, `${backend.url}${BACKEND_PATHS['1.1']}`, `${gateway.url}${GATEWAY_PATHS['1.1']}`));
+      results.push(await measure(size.label, size.bytes, pids, `${backend.url}${BACKEND_PATHS['1.1']}`, `${gateway.url}${GATEWAY_PATHS['1.1']}`, `${proxy.url}${BACKEND_PATHS['1.1']}`));
     }
     process.stdout.write(`\n${report(results, SETTINGS)}\n`);
   } finally {

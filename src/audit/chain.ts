@@ -45,18 +45,25 @@ export function link(head: ChainHead, chain: string, entries: readonly Unchained
   for (const e of entries) {
     const isRecord = e.kind === 'record';
     if (isRecord) records += 1;
-    const base = {
-      ...e,
-      chain,
-      seq: seq + 1,
-      prev: hash,
-      time: time(),
-      ...(e.kind === 'checkpoint' ? { records, keyId: key.keyId, alg: 'Ed25519' as const } : {}),
-      ...(e.kind === 'file' ? { records } : {}),
-    };
-    const h = entryHash(base as unknown as AuditEntry);
-    const full = (e.kind === 'checkpoint' ? { ...base, hash: h, sig: signCheckpointHash(h, key) } : { ...base, hash: h }) as unknown as AuditEntry;
-    linked.push(full);
+    // The entry's members, then chain, seq, prev, time (and records, keyId, alg for a checkpoint,
+    // records for a file), then hash (and sig): built by copying and assigning, not with
+    // `{ ...e, chain, … }`, which V8 runs as a slow runtime copy (~7 µs per record).
+    const full = Object.assign({}, e) as Record<string, unknown>;
+    full['chain'] = chain;
+    full['seq'] = seq + 1;
+    full['prev'] = hash;
+    full['time'] = time();
+    if (e.kind === 'checkpoint') {
+      full['records'] = records;
+      full['keyId'] = key.keyId;
+      full['alg'] = 'Ed25519';
+    } else if (e.kind === 'file') {
+      full['records'] = records;
+    }
+    const h = entryHash(full as unknown as AuditEntry);
+    full['hash'] = h;
+    if (e.kind === 'checkpoint') full['sig'] = signCheckpointHash(h, key);
+    linked.push(full as unknown as AuditEntry);
     seq += 1;
     hash = h;
     if (isRecord) sinceCheckpoint += 1;

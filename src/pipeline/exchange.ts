@@ -91,8 +91,18 @@ export interface ExchangeResult {
 export type TraceStart = Pick<ExchangeTrace, 'correlationId' | 'receivedAt' | 'service' | 'endpoint' | 'version' | 'bytesIn' | 'requestSha256' | 'tlsClient' | 'clientIp'>;
 
 export function startTrace(start: TraceStart): ExchangeTrace {
+  // Field by field, not `...start`: the spread (CloneObjectIC + 18 property additions) cost ~20 µs per
+  // request in the running gateway (bench/gateway-profile.ts), against ~20 ns in isolation.
   return {
-    ...start,
+    correlationId: start.correlationId,
+    receivedAt: start.receivedAt,
+    service: start.service,
+    endpoint: start.endpoint,
+    version: start.version,
+    bytesIn: start.bytesIn,
+    requestSha256: start.requestSha256,
+    tlsClient: start.tlsClient,
+    clientIp: start.clientIp,
     operation: undefined,
     action: undefined,
     dispatchedBy: undefined,

@@ -20,6 +20,23 @@ const versionByType: Readonly<Record<string, SoapVersion>> = {
  * no envelope of such a request can be trusted to say which version it is.
  */
 export function readSoapMediaType(header: string | undefined, endpointVersion: SoapVersion): SoapMediaType {
+  // Clients send the same few Content-Type values again and again: the accepted readings are kept
+  // (a pure function of the header and the version; bounded, emptied when full). Refusals are not.
+  const key = header === undefined ? undefined : `${endpointVersion}\u0000${header}`;
+  const known = key === undefined ? undefined : accepted.get(key);
+  if (known !== undefined) return known;
+  const read = readUncached(header, endpointVersion);
+  if (key !== undefined && header !== undefined && header.length <= 256) {
+    if (accepted.size >= MAX_ACCEPTED) accepted.clear();
+    accepted.set(key, read);
+  }
+  return read;
+}
+
+const MAX_ACCEPTED = 64;
+const accepted = new Map<string, SoapMediaType>();
+
+function readUncached(header: string | undefined, endpointVersion: SoapVersion): SoapMediaType {
   if (header === undefined || header.trim() === '') {
     throw new GatewayError('GW_ERR_HTTP_MEDIA_TYPE', 'no Content-Type header');
   }
@@ -42,7 +59,7 @@ export function readSoapMediaType(header: string | undefined, endpointVersion: S
   }
   const charset = parsed.parameters['charset']?.toLowerCase();
   const action = version === '1.2' ? parsed.parameters['action'] : undefined;
-  return { version, charset, action };
+  return Object.freeze({ version, charset, action });
 }
 
 /** SOAP 1.1 SOAPAction header (§6.1.1): a quoted URI, an empty string, or (leniently) unquoted. */

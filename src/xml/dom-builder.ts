@@ -1,7 +1,7 @@
 import { DOMImplementation } from '@xmldom/xmldom';
 import type { Attr, Document, Element, Node, Text } from '@xmldom/xmldom';
 import type { SaxesAttributeNS, SaxesAttributeNSIncomplete, SaxesTagNS } from 'saxes';
-import { NS_WSU, NS_XML } from './ns.ts';
+import { NS_WSU, NS_XML, NS_XMLNS } from './ns.ts';
 
 /**
  * Builds an @xmldom/xmldom 0.9 Document from the events of the strict saxes scan (prescan.ts), so a
@@ -37,9 +37,27 @@ interface NsFields {
   prefix: string | null;
   localName: string;
 }
+interface InternalAttr extends NsFields {
+  value: string;
+  nodeValue: string;
+  ownerElement: unknown;
+}
+/** xmldom 0.9's NamedNodeMap: the ordered entries plus its (namespace, localName) membership index. */
+interface InternalAttributes {
+  length: number;
+  [index: number]: InternalAttr;
+  _nsIndex: Record<string, Record<string, InternalAttr> | undefined>;
+  _noNsIndex: Record<string, InternalAttr | undefined>;
+}
+interface InternalElement extends NsFields {
+  attributes: InternalAttributes;
+  _nsMap: Record<string, string>;
+  setAttributeNode(attr: unknown): unknown;
+}
 interface InternalDocument {
-  createElement(qualifiedName: string): NsFields & { setAttributeNode(attr: unknown): unknown };
-  _createAttribute(qualifiedName: string): NsFields & { value: string; nodeValue: string };
+  createElement(qualifiedName: string): InternalElement;
+  _createAttribute(qualifiedName: string): InternalAttr;
+  _inc: number;
 }
 
 // xmldom's grammar.PI for the declaration: the data starts after the first whitespace run.
@@ -100,7 +118,7 @@ export class DomBuilder {
       attr.prefix = a.prefix === '' ? null : a.prefix;
       attr.localName = a.local;
       attr.value = attr.nodeValue = a.value;
-      el.setAttributeNode(attr);
+      addAttribute(doc, el, attr);
       if (isIdAttribute(attr.namespaceURI, a.local)) this.#ids.push(attr as unknown as Attr);
     }
     if (attrs.length > 0) this.#attrs = [];
@@ -161,6 +179,31 @@ export class DomBuilder {
     this.#tail = undefined;
     this.#append(this.doc.createComment(data));
   }
+}
+
+/**
+ * setAttributeNode for a new attribute of a new element, as xmldom 0.9's setNamedItem +
+ * _addNamedNode + _nnmIndexAdd + _onAddAttribute do it when no attribute of that (namespace,
+ * localName) is present: append it to the list, record it in the membership index, make the element
+ * its owner, count the change in the document's `_inc`, and for a namespace declaration update the
+ * element's `_nsMap`. The scan refused duplicate attributes already (saxes and fast-scan.ts compare
+ * expanded names); should one get here anyway, xmldom's own setAttributeNode handles it.
+ */
+function addAttribute(doc: InternalDocument, el: InternalElement, attr: InternalAttr): void {
+  const list = el.attributes;
+  const ns = attr.namespaceURI;
+  let bucket: Record<string, InternalAttr | undefined> | undefined = ns ? list._nsIndex[ns] : list._noNsIndex;
+  if (bucket !== undefined && bucket[attr.localName] !== undefined) {
+    el.setAttributeNode(attr);
+    return;
+  }
+  list[list.length] = attr;
+  list.length++;
+  if (bucket === undefined) bucket = list._nsIndex[ns as string] = Object.create(null) as Record<string, InternalAttr>;
+  bucket[attr.localName] = attr;
+  attr.ownerElement = el;
+  doc._inc++;
+  if (ns === NS_XMLNS) el._nsMap[attr.prefix ? attr.localName : ''] = attr.value;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Document } from '@xmldom/xmldom';
 import { GatewayError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 import { DomBuilder } from './dom-builder.ts';
+import { fastScanToDom } from './fast-scan.ts';
 import type { ParsedXml, XmlLimits } from './types.ts';
 
 export type PrescanStats = ParsedXml['stats'];
@@ -20,8 +21,19 @@ export function prescanXml(text: string, limits: XmlLimits): PrescanStats {
   return new LimitScanner(limits, undefined).scan(text);
 }
 
-/** The same scan, building the DOM from its events in the same pass (see dom-builder.ts). */
+/**
+ * The same scan, building the DOM from its events in the same pass (see dom-builder.ts). The common
+ * case goes through fast-scan.ts, which builds the same DOM without saxes or gives up; then (and for
+ * every refusal, with its reason and position) the saxes scan runs from the start.
+ */
 export function scanToDom(text: string, limits: XmlLimits): { stats: PrescanStats; doc: Document } {
+  rejectPrologDoctype(text);
+  rejectForbiddenCharacters(text);
+  return fastScanToDom(text, limits) ?? saxesScanToDom(text, limits);
+}
+
+/** scanToDom with saxes alone (the reference the fast path is tested against). */
+export function saxesScanToDom(text: string, limits: XmlLimits): { stats: PrescanStats; doc: Document } {
   rejectPrologDoctype(text);
   rejectForbiddenCharacters(text);
   const builder = new DomBuilder();

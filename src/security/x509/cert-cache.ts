@@ -12,17 +12,28 @@ import type { TrustStore } from './trust-store.ts';
 export class BoundedCache<K, V> {
   readonly #max: number;
   readonly #map = new Map<K, V>();
+  /**
+   * The entry last read or written, which is already the most recently used one. The same sender
+   * comes again and again, and its key is a fresh string each time (a certificate's base64, ~1-2
+   * KB): comparing it with this one key costs far less than hashing it for the Map (and moving the
+   * entry to the end, where it already is).
+   */
+  #lastKey: K | undefined;
+  #lastValue: V | undefined;
 
   constructor(max: number) {
     this.#max = max;
   }
 
   get(key: K): V | undefined {
+    if (this.#lastValue !== undefined && key === this.#lastKey) return this.#lastValue;
     const v = this.#map.get(key);
     if (v !== undefined) {
       // Map iteration order is insertion order: re-inserting marks the entry most recently used.
       this.#map.delete(key);
       this.#map.set(key, v);
+      this.#lastKey = key;
+      this.#lastValue = v;
     }
     return v;
   }
@@ -30,9 +41,17 @@ export class BoundedCache<K, V> {
   set(key: K, value: V): void {
     this.#map.delete(key);
     this.#map.set(key, value);
+    this.#lastKey = key;
+    this.#lastValue = value;
     if (this.#map.size > this.#max) {
       const oldest = this.#map.keys().next();
-      if (oldest.done !== true) this.#map.delete(oldest.value);
+      if (oldest.done !== true) {
+        this.#map.delete(oldest.value);
+        if (oldest.value === this.#lastKey) {
+          this.#lastKey = undefined;
+          this.#lastValue = undefined;
+        }
+      }
     }
   }
 

@@ -75,6 +75,32 @@ describe('dom-builder: the same Document as xmldom DOMParser', () => {
     expect(new XMLSerializer().serializeToString(ours)).toBe(new XMLSerializer().serializeToString(xmldomParse(text)));
   });
 
+  it('attribute lists and namespace maps behave as xmldom built them (index, _nsMap, _inc)', () => {
+    const text = '<a xmlns="urn:d" xmlns:p="urn:p" p:x="1" y="2" xml:lang="en"><p:b p:x="3" xmlns:q="urn:q" q:z="4"/></a>';
+    const docs = [parseXmlText(text, L).doc, xmldomParse(text)];
+    const after = docs.map((doc) => {
+      const els = Array.from(doc.getElementsByTagName('*'));
+      const out: string[] = [];
+      for (const el of els) {
+        out.push(`${el.nodeName}: ${String(el.lookupNamespaceURI('p'))} ${String(el.lookupNamespaceURI('q'))} ${String(el.lookupNamespaceURI(null))} ${String(el.lookupPrefix('urn:p'))}`);
+        // Replacing each attribute through the (namespace, localName) index (setAttributeNode →
+        // setNamedItem) and by name: no duplicate appears.
+        for (const a of Array.from(el.attributes)) {
+          const twin = doc.createAttributeNS(a.namespaceURI, a.name);
+          twin.value = `${a.value}!`;
+          el.setAttributeNode(twin);
+        }
+        for (const a of Array.from(el.attributes)) el.setAttributeNS(a.namespaceURI, a.name, `${a.value}?`);
+        out.push(Array.from(el.attributes, (a) => `${a.name}=${a.value}`).join(' '));
+        el.removeAttributeNS('urn:p', 'x');
+        out.push(String(el.attributes.length));
+      }
+      out.push(new XMLSerializer().serializeToString(doc));
+      return out;
+    });
+    expect(after[0]).toEqual(after[1]);
+  });
+
   it('every XML fixture the scan accepts', () => {
     let compared = 0;
     for (const file of [...xmlFiles(join(repoRoot, 'test')), ...xmlFiles(join(repoRoot, 'bench', 'fixtures'))]) {
