@@ -64,9 +64,9 @@ describe('start-up with validation on', () => {
   it('an XSD that imports a schemaLocation outside the service directory stops start-up, naming file and location', () => {
     const dir = example('validation: {request: on}');
     const file = join(dir, 'policy-admin', 'PolicyAdministration.xsd');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('<xsd:include schemaLocation="Common.xsd"/>', '<xsd:include schemaLocation="Common.xsd"/><xsd:import namespace="urn:shared" schemaLocation="../shared/Shared.xsd"/>'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('<xsd:include schemaLocation="Common.xsd"/>', '<xsd:include schemaLocation="Common.xsd"/><xsd:import namespace="urn:shared" schemaLocation="../elsewhere/Shared.xsd"/>'));
     const err = configErrorOf(() => prepareGateway(join(dir, 'gateway.yaml')));
-    expect(err.problems).toContainEqual(expect.objectContaining({ file, message: expect.stringContaining("'../shared/Shared.xsd'") as string }));
+    expect(err.problems).toContainEqual(expect.objectContaining({ file, message: expect.stringContaining("'../elsewhere/Shared.xsd'") as string }));
   });
 
   it('validation settings for an operation the WSDL does not offer stop start-up', () => {

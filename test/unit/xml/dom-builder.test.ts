@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import type { Document, Node } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { defaultXmlLimits, parseXmlText } from '../../../src/xml/parse.ts';
+import { dumpNode, xmlFiles } from '../../support/dom-dump.ts';
 import { repoRoot } from '../../support/ports.ts';
 
 /**
@@ -16,49 +17,7 @@ function xmldomParse(text: string): Document {
   return new DOMParser({ normalizeLineEndings: (s: string) => s.replace(/\r\n?/g, '\n') }).parseFromString(text, 'text/xml');
 }
 
-interface Dumped {
-  t: number;
-  name: string | null;
-  ns: string | null;
-  prefix: string | null;
-  local: string | null;
-  value: string | null;
-  attrs?: Dumped[];
-  kids?: Dumped[];
-}
-
-function dump(n: Node): Dumped {
-  const el = n as unknown as { attributes?: { length: number; item(i: number): Node | null } };
-  const d: Dumped = { t: n.nodeType, name: n.nodeName, ns: n.namespaceURI ?? null, prefix: (n as { prefix?: string | null }).prefix ?? null, local: (n as { localName?: string | null }).localName ?? null, value: n.nodeValue };
-  if (n.nodeType === 1) {
-    d.attrs = [];
-    for (let i = 0; i < (el.attributes?.length ?? 0); i++) d.attrs.push(dump(el.attributes?.item(i) as Node));
-  }
-  d.kids = [];
-  let prev: Node | null = null;
-  for (let c = n.firstChild; c !== null; c = c.nextSibling) {
-    // the links and the childNodes index agree
-    expect(c.parentNode).toBe(n);
-    expect(c.previousSibling).toBe(prev);
-    expect(n.childNodes.item(d.kids.length)).toBe(c);
-    d.kids.push(dump(c));
-    prev = c;
-  }
-  expect(n.lastChild).toBe(prev);
-  expect(n.childNodes.length).toBe(d.kids.length);
-  return d;
-}
-
 const L = { ...defaultXmlLimits, allowComments: true, maxNodes: 1_000_000, maxTextLength: 10_000_000 };
-
-function xmlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) xmlFiles(p, out);
-    else if (name.endsWith('.xml')) out.push(p);
-  }
-  return out;
-}
 
 const inline: [string, string][] = [
   ['declaration, whitespace and comments around the root', '<?xml version="1.0" encoding="UTF-8"?>\n<!-- a -->\n<r>x</r>\n<!--b-->\n'],
@@ -71,7 +30,7 @@ const inline: [string, string][] = [
 describe('dom-builder: the same Document as xmldom DOMParser', () => {
   it.each(inline)('%s', (_name, text) => {
     const ours = parseXmlText(text, L).doc;
-    expect(dump(ours)).toEqual(dump(xmldomParse(text)));
+    expect(dumpNode(ours)).toEqual(dumpNode(xmldomParse(text)));
     expect(new XMLSerializer().serializeToString(ours)).toBe(new XMLSerializer().serializeToString(xmldomParse(text)));
   });
 
@@ -111,7 +70,7 @@ describe('dom-builder: the same Document as xmldom DOMParser', () => {
       } catch {
         continue; // refused by the scan: a negative fixture
       }
-      expect(dump(ours), file).toEqual(dump(xmldomParse(text)));
+      expect(dumpNode(ours), file).toEqual(dumpNode(xmldomParse(text)));
       const root = ours.documentElement;
       expect(root?.lookupNamespaceURI(root.prefix ?? null), file).toBe(root?.namespaceURI ?? null);
       compared++;

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLSerializer } from '@xmldom/xmldom';
-import type { Document, Node } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.ts';
 import { fastScanToDom } from '../../../src/xml/fast-scan.ts';
 import { defaultXmlLimits } from '../../../src/xml/parse.ts';
 import { saxesScanToDom } from '../../../src/xml/prescan.ts';
 import type { XmlLimits } from '../../../src/xml/types.ts';
+import { dumpNode, xmlFiles } from '../../support/dom-dump.ts';
 import { repoRoot } from '../../support/ports.ts';
 
 /**
@@ -16,35 +17,6 @@ import { repoRoot } from '../../support/ports.ts';
  * Checked on every XML fixture, on hand-written edge cases and on 8,000 seeded random mutations
  * of the fixtures (the mutations mostly break documents: the fast path must give up on those).
  */
-
-interface Dumped {
-  t: number;
-  name: string | null;
-  ns: string | null;
-  prefix: string | null;
-  local: string | null;
-  value: string | null;
-  attrs?: Dumped[];
-  kids?: Dumped[];
-}
-
-function dump(n: Node): Dumped {
-  const el = n as unknown as { attributes?: { length: number; item(i: number): Node | null } };
-  const d: Dumped = { t: n.nodeType, name: n.nodeName, ns: n.namespaceURI ?? null, prefix: (n as { prefix?: string | null }).prefix ?? null, local: (n as { localName?: string | null }).localName ?? null, value: n.nodeValue };
-  if (n.nodeType === 1) {
-    d.attrs = [];
-    for (let i = 0; i < (el.attributes?.length ?? 0); i++) d.attrs.push(dump(el.attributes?.item(i) as Node));
-  }
-  d.kids = [];
-  let prev: Node | null = null;
-  for (let c = n.firstChild; c !== null; c = c.nextSibling) {
-    if (c.parentNode !== n || c.previousSibling !== prev || n.childNodes.item(d.kids.length) !== c) throw new Error('broken links');
-    d.kids.push(dump(c));
-    prev = c;
-  }
-  if (n.lastChild !== prev || n.childNodes.length !== d.kids.length) throw new Error('broken links');
-  return d;
-}
 
 type Verdict = { kind: 'gave-up' | 'refused' } | { kind: 'same' } | { kind: 'DIFFERENT'; why: string };
 
@@ -60,21 +32,12 @@ function compare(text: string, limits: XmlLimits): Verdict {
   if (fast === undefined) return { kind: slow === undefined ? 'refused' : 'gave-up' };
   if (slow === undefined) return { kind: 'DIFFERENT', why: 'fast path accepted what saxes refuses' };
   if (JSON.stringify(fast.stats) !== JSON.stringify(slow.stats)) return { kind: 'DIFFERENT', why: `stats ${JSON.stringify(fast.stats)} vs ${JSON.stringify(slow.stats)}` };
-  const a = JSON.stringify(dump(fast.doc));
-  const b = JSON.stringify(dump(slow.doc));
+  const a = JSON.stringify(dumpNode(fast.doc));
+  const b = JSON.stringify(dumpNode(slow.doc));
   if (a !== b) return { kind: 'DIFFERENT', why: 'DOM differs' };
   const s = new XMLSerializer();
   if (s.serializeToString(fast.doc) !== s.serializeToString(slow.doc)) return { kind: 'DIFFERENT', why: 'serialisation differs' };
   return { kind: 'same' };
-}
-
-function xmlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) xmlFiles(p, out);
-    else if (name.endsWith('.xml')) out.push(p);
-  }
-  return out;
 }
 
 const fixtures = [...xmlFiles(join(repoRoot, 'test')), ...xmlFiles(join(repoRoot, 'bench', 'fixtures'))].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
