@@ -4,10 +4,14 @@
  * RFC 8785 JCS also uses). `undefined` members are left out. Small enough to read in full: the
  * whole chain's integrity rests on it, so no dependency.
  *
- * Fast path: a copy with keys inserted in sorted order, serialised by the native JSON.stringify
- * (about a third cheaper per record). JavaScript enumerates integer-like keys ("0", "10") first
- * whatever the insertion order (and `__proto__` cannot be assigned as a plain key), so an object
- * with such a key is serialised by hand instead.
+ * Fast paths, both ending in the native JSON.stringify (which writes members in enumeration order):
+ *   1. a value whose objects already enumerate their keys in sorted order (the gateway builds its
+ *      audit entries that way: src/audit/record.ts, link() in chain.ts) is serialised as it is, after
+ *      a walk that checks the order without allocating;
+ *   2. otherwise a copy with keys inserted in sorted order. JavaScript enumerates integer-like keys
+ *      ("0", "10") first whatever the insertion order (and `__proto__` cannot be assigned as a plain
+ *      key), so an object with such a key is serialised by hand instead.
+ * A property test pins both to the reference implementation below.
  */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
 
@@ -56,7 +60,50 @@ function slowCanonical(value: Json): string {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * True when JSON.stringify(value) is already its canonical form: every object is a plain object
+ * whose enumeration order is strictly ascending by UTF-16 code units, and every value is a JSON
+ * value (no undefined array element, no function, no toJSON to call). Throws on a non-finite
+ * number, as canonicalJson does.
+ */
+export function inCanonicalOrder(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('audit entries hold finite numbers only');
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined || !inCanonicalOrder(v)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const obj = value as Record<string, unknown>;
+  let prev: string | undefined;
+  // for-in also visits inherited enumerable keys: none on Object.prototype unless it was polluted,
+  // and then only a stricter check (JSON.stringify writes own keys only, a subsequence of these).
+  for (const k in obj) {
+    if (prev !== undefined && !(prev < k)) return false;
+    prev = k;
+    const v = obj[k];
+    if (v !== undefined && !inCanonicalOrder(v)) return false;
+  }
+  return true;
+}
+
 export function canonicalJson(value: Json): string {
+  if (inCanonicalOrder(value)) return JSON.stringify(value);
   rawSeen = false;
   const copy = sortedCopy(value);
   if (copy instanceof RawJson) return copy.text;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ErrorDetail } from '../errors.ts';
 import type { ExchangeTrace } from '../pipeline/exchange.ts';
-import type { Json } from './canonical.ts';
+import type { ValidationTrace } from '../validation/types.ts';
+import { canonicalJson, type Json } from './canonical.ts';
 import type { AuditRecordBody, Unchained, RecordEntry } from './entries.ts';
 import type { AuditMode } from './trail.ts';
 
@@ -14,9 +15,19 @@ const PART_NAMES: Readonly<Record<string, string>> = {
   'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd}Timestamp': 'Timestamp',
 };
 
-function detailJson(detail: ErrorDetail | undefined): Json {
-  if (detail === undefined) return null;
-  return JSON.parse(JSON.stringify(detail)) as Json;
+/** A free-form member (fault detail, validation findings) as plain JSON with its keys in canonical order. */
+function plainSorted(value: ErrorDetail | ValidationTrace | undefined): Json {
+  if (value === undefined) return null;
+  return JSON.parse(canonicalJson(JSON.parse(JSON.stringify(value)) as Json)) as Json;
+}
+
+/** Places for the members link() fills in, so that they keep their sorted position in the record. */
+interface ChainSlots {
+  readonly chain: string;
+  readonly hash: undefined;
+  readonly prev: string;
+  readonly seq: number;
+  readonly time: string;
 }
 
 export interface RecordContext {
@@ -37,51 +48,62 @@ export interface RecordContext {
 export function buildRecord(trace: ExchangeTrace, ctx: RecordContext): Unchained<RecordEntry> {
   const sec = trace.security;
   const decision: AuditRecordBody['decision'] = trace.outcome === 'forwarded' ? 'accepted' : trace.outcome;
-  const body: AuditRecordBody = {
-    kind: 'record',
-    v: 1,
-    correlationId: trace.correlationId,
-    receivedAt: trace.receivedAt,
-    instance: ctx.instance,
-    service: trace.service,
-    operation: trace.operation ?? null,
-    endpoint: trace.endpoint,
-    soapVersion: trace.version,
+  // Every object literal below lists its keys in sorted order (UTF-16 code units), so that the
+  // entry's canonical form is JSON.stringify of it (canonical.ts, fast path 1). The chain members
+  // (chain, hash, prev, seq, time) have slots in their places, filled by link() in chain.ts.
+  // Free-form members (fault detail, validation findings) are copied in canonical order. Optional
+  // members are present as undefined when absent (no spreads: V8 copies an object literal with a
+  // spread slowly); JSON leaves them out. A unit test pins the order for every kind of exchange.
+  const body: AuditRecordBody & ChainSlots = {
     action: trace.action ?? null,
-    client: { ip: trace.clientIp, tls: trace.tlsClient ? { fingerprint256: trace.tlsClient.fingerprint256, subject: trace.tlsClient.subject, issuer: trace.tlsClient.issuer } : null },
-    principal: trace.principal ? { kind: trace.principal.kind, subject: trace.principal.subject, issuer: trace.principal.issuer ?? null, application: trace.principal.application ?? null } : null,
-    tokens: {
-      signers: sec?.signers.map((s) => ({ subject: s.subject, issuer: s.issuer, fingerprint256: s.fingerprint256, reference: s.reference })) ?? [],
-      usernames: sec ? [...sec.usernames] : [],
-      saml: sec?.saml.map((a) => ({ issuer: a.issuer, nameId: a.nameId ?? null, confirmation: a.confirmation })) ?? [],
-      timestamp: sec?.timestamp ? { created: sec.timestamp.created, expires: sec.timestamp.expires ?? null } : null,
-    },
     algorithms: {
-      signature: sec ? [...sec.signatureMethods] : [],
       digest: sec ? [...sec.digestMethods] : [],
-      encryption: sec?.encryption.map((e) => ({ keyTransport: e.keyTransport ?? null, data: e.data })) ?? [],
+      encryption: sec?.encryption.map((e) => ({ data: e.data, keyTransport: e.keyTransport ?? null })) ?? [],
       legacy: sec ? [...sec.legacyUsed] : [],
+      signature: sec ? [...sec.signatureMethods] : [],
     },
-    signedParts: sec ? sec.signedElements.map((q) => PART_NAMES[q.slice(1)] ?? q) : [],
-    encryptedParts: sec ? [...new Set(sec.encryption.map((e) => e.target))] : [],
-    policy: trace.policy ? { id: trace.policy.id, hash: trace.policy.hash, mode: trace.policy.mode } : null,
-    ...(trace.policyViolation !== undefined ? { policyViolation: { code: trace.policyViolation.code, reason: trace.policyViolation.reason, detail: detailJson(trace.policyViolation.detail) } } : {}),
-    decision,
-    fault: trace.errorCode !== undefined ? { code: trace.errorCode, reason: trace.reason ?? '', detail: detailJson(trace.errorDetail) } : null,
+    audit: { mode: ctx.mode },
     authorization: trace.authorization ? { allowed: trace.authorization.allowed, reason: trace.authorization.reason } : null,
-    backend: trace.backend ? { url: trace.backend.url, status: trace.backend.status ?? null, ms: ms(trace.backend.ms) } : null,
-    status: ctx.status,
-    stages: trace.stages.map((s) => ({ stage: s.stage, ms: ms(s.ms) })),
-    totalMs: ms(ctx.totalMs),
+    backend: trace.backend ? { ms: ms(trace.backend.ms), status: trace.backend.status ?? null, url: trace.backend.url } : null,
     bytesIn: trace.bytesIn,
     bytesOut: trace.bytesOut,
+    chain: '',
+    client: { ip: trace.clientIp, tls: trace.tlsClient ? { fingerprint256: trace.tlsClient.fingerprint256, issuer: trace.tlsClient.issuer, subject: trace.tlsClient.subject } : null },
+    correlationId: trace.correlationId,
+    decision,
+    droppedHeaders: trace.droppedHeaders ? [...trace.droppedHeaders] : [],
+    encryptedParts: sec ? [...new Set(sec.encryption.map((e) => e.target))] : [],
+    endpoint: trace.endpoint,
+    fault: trace.errorCode !== undefined ? { code: trace.errorCode, detail: plainSorted(trace.errorDetail), reason: trace.reason ?? '' } : null,
+    hash: undefined,
+    instance: ctx.instance,
+    kind: 'record',
+    legacyOptIns: [...ctx.legacyOptIns],
+    operation: trace.operation ?? null,
+    payload: ctx.payload !== undefined ? { request: ctx.payload.request, response: ctx.payload.response } : undefined,
+    policy: trace.policy ? { hash: trace.policy.hash, id: trace.policy.id, mode: trace.policy.mode } : null,
+    policyViolation: trace.policyViolation !== undefined ? { code: trace.policyViolation.code, detail: plainSorted(trace.policyViolation.detail), reason: trace.policyViolation.reason } : undefined,
+    prev: '',
+    principal: trace.principal ? { application: trace.principal.application ?? null, issuer: trace.principal.issuer ?? null, kind: trace.principal.kind, subject: trace.principal.subject } : null,
+    receivedAt: trace.receivedAt,
     requestSha256: trace.requestSha256,
     responseSha256: createHash('sha256').update(ctx.response).digest('hex'),
-    droppedHeaders: trace.droppedHeaders ? [...trace.droppedHeaders] : [],
-    audit: { mode: ctx.mode },
-    legacyOptIns: [...ctx.legacyOptIns],
-    ...(ctx.payload !== undefined ? { payload: ctx.payload } : {}),
-    ...(trace.validation !== undefined ? { validation: JSON.parse(JSON.stringify(trace.validation)) as Json } : {}),
+    seq: 0,
+    service: trace.service,
+    signedParts: sec ? sec.signedElements.map((q) => PART_NAMES[q.slice(1)] ?? q) : [],
+    soapVersion: trace.version,
+    stages: trace.stages.map((s) => ({ ms: ms(s.ms), stage: s.stage })),
+    status: ctx.status,
+    time: '',
+    tokens: {
+      saml: sec?.saml.map((a) => ({ confirmation: a.confirmation, issuer: a.issuer, nameId: a.nameId ?? null })) ?? [],
+      signers: sec?.signers.map((s) => ({ fingerprint256: s.fingerprint256, issuer: s.issuer, reference: s.reference, subject: s.subject })) ?? [],
+      timestamp: sec?.timestamp ? { created: sec.timestamp.created, expires: sec.timestamp.expires ?? null } : null,
+      usernames: sec ? [...sec.usernames] : [],
+    },
+    totalMs: ms(ctx.totalMs),
+    v: 1,
+    validation: trace.validation !== undefined ? plainSorted(trace.validation) : undefined,
   };
   return body;
 }

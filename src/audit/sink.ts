@@ -15,8 +15,11 @@ export interface AuditSink {
   readonly location: string;
   /** Finds the chain's last durable entry, repairing a torn tail. */
   open(chain: string): Promise<SinkOpenResult>;
-  /** Writes entries in order and returns only once they are durable (fsync / commit). */
-  write(entries: readonly AuditEntry[]): Promise<void>;
+  /**
+   * Writes entries in order and returns only once they are durable (fsync / commit). `lines[i]` is
+   * entries[i] as stored (one line of JSON, no newline: link() in chain.ts serialises each entry once).
+   */
+  write(entries: readonly AuditEntry[], lines: readonly string[]): Promise<void>;
   /** For file sinks: the next file when the current one is due for rotation (size or day); undefined when not due. */
   rotation?(now: Date, force: boolean): { readonly file: string; readonly previousFile: string | null } | undefined;
   /** Cheap check that writing works again after a failure. */

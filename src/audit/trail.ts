@@ -157,8 +157,8 @@ export class AuditTrail {
   }
 
   async #writeNow(entries: readonly UnchainedEntry[]): Promise<void> {
-    const { linked, head } = link(this.#head, this.#o.chain, entries, () => this.#o.clock.now().toISOString(), this.#o.key);
-    await this.#o.sink.write(linked);
+    const { linked, lines, head } = link(this.#head, this.#o.chain, entries, () => this.#o.clock.now().toISOString(), this.#o.key);
+    await this.#o.sink.write(linked, lines);
     this.#head = head;
   }
 

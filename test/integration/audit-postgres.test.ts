@@ -99,14 +99,14 @@ describe.skipIf(!pgAvailable)('PostgreSQL audit sink under the audit trail', () 
     const { head } = await sink.open('gw-chunks');
     expect(head).toEqual(EMPTY_HEAD);
     const records = Array.from({ length: 2500 }, (_, i) => sampleRecord(i));
-    const { linked } = link(head, 'gw-chunks', records, () => TEST_TIME, key);
+    const { linked, lines } = link(head, 'gw-chunks', records, () => TEST_TIME, key);
     // Someone else's row where the third chunk goes: that INSERT fails on the primary key.
     await db.query(`INSERT INTO ${schema}.audit_entries (chain, seq, kind, time, entry) VALUES ('gw-chunks', 2200, 'record', now(), '{}')`);
-    await expect(sink.write(linked)).rejects.toThrow(/duplicate key/);
+    await expect(sink.write(linked, lines)).rejects.toThrow(/duplicate key/);
     expect(await db.query(`SELECT count(*)::int AS n FROM ${schema}.audit_entries WHERE chain = 'gw-chunks'`)).toEqual([{ n: 1 }]);
 
     await db.query(`DELETE FROM ${schema}.audit_entries WHERE chain = 'gw-chunks'`);
-    await sink.write(linked);
+    await sink.write(linked, lines);
     await sink.close();
     expect(await db.query(`SELECT count(*)::int AS n, max(seq)::int AS last FROM ${schema}.audit_entries WHERE chain = 'gw-chunks'`)).toEqual([{ n: 2500, last: 2500 }]);
   });

@@ -128,19 +128,21 @@ export class FileAuditSink implements AuditSink {
     return files.at(-1)?.name ?? null;
   }
 
-  async write(entries: readonly AuditEntry[]): Promise<void> {
+  async write(entries: readonly AuditEntry[], lines: readonly string[]): Promise<void> {
+    if (lines.length !== entries.length) throw new Error('audit file sink: one line per entry expected');
     const start = this.#current;
     const startSize = start?.size ?? 0;
     const startNumber = this.#lastNumber;
     try {
-      let chunk: string[] = [];
-      for (const e of entries) {
+      let chunk = '';
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i] as AuditEntry;
         if (e.kind === 'file') {
           await this.#append(chunk);
-          chunk = [];
+          chunk = '';
           await this.#switchTo(e.file, start);
         }
-        chunk.push(`${JSON.stringify(e)}\n`);
+        chunk += `${lines[i] as string}\n`;
       }
       await this.#append(chunk);
     } catch (err) {
@@ -179,11 +181,11 @@ export class FileAuditSink implements AuditSink {
     if (old && old !== keepOpen) await old.fd.close();
   }
 
-  async #append(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
+  async #append(text: string): Promise<void> {
+    if (text === '') return;
     const cur = this.#current;
     if (cur === undefined) throw new Error('audit file sink: no file is open (the first entry of a run must be a file entry)');
-    const buf = Buffer.from(lines.join(''), 'utf8');
+    const buf = Buffer.from(text, 'utf8');
     let off = 0;
     while (off < buf.length) {
       const { bytesWritten } = await cur.fd.write(buf, off, buf.length - off);

@@ -5,7 +5,7 @@ import type { AuditEntry } from '../entries.ts';
  * The PostgreSQL store of the audit trail, in the configured schema:
  *
  *   audit_entries      one row per chained entry of every instance's chain, PRIMARY KEY (chain, seq).
- *                      `entry` is the entry exactly as the file sink writes a line (JSON.stringify):
+ *                      `entry` is the entry exactly as the file sink writes a line (link() in chain.ts):
  *                      verification parses it and re-hashes its canonical form, so it is the evidence.
  *                      The other columns are copied out of it at insert for queries and indexes only;
  *                      they are not covered by the hash (postgres-read.ts checks them against `entry`).

@@ -78,12 +78,13 @@ class ConnectionLost extends Error {
 const MAX_ROWS = 1000;
 const MAX_TEXT = 16 * 1024 * 1024;
 
-function chunksOf(entries: readonly AuditEntry[]): { entries: AuditEntry[]; texts: string[] }[] {
+function chunksOf(entries: readonly AuditEntry[], lines: readonly string[]): { entries: AuditEntry[]; texts: string[] }[] {
   const chunks: { entries: AuditEntry[]; texts: string[] }[] = [];
   let cur = { entries: [] as AuditEntry[], texts: [] as string[] };
   let size = 0;
-  for (const e of entries) {
-    const text = JSON.stringify(e);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as AuditEntry;
+    const text = lines[i] as string;
     if (cur.entries.length > 0 && (cur.entries.length >= MAX_ROWS || size + text.length > MAX_TEXT)) {
       chunks.push(cur);
       cur = { entries: [], texts: [] };
@@ -159,11 +160,12 @@ export class PostgresAuditSink implements AuditSink {
     }
   }
 
-  async write(entries: readonly AuditEntry[]): Promise<void> {
+  async write(entries: readonly AuditEntry[], lines: readonly string[]): Promise<void> {
     const last = entries.at(-1);
     if (last === undefined) return;
+    if (lines.length !== entries.length) throw new Error('audit postgres sink: one line per entry expected');
     try {
-      await this.#attempt(entries);
+      await this.#attempt(entries, lines);
       return;
     } catch (err) {
       if (!(err instanceof ConnectionLost)) throw this.#error(err);
@@ -179,7 +181,7 @@ export class PostgresAuditSink implements AuditSink {
       if (this.#tail.seq === last.seq && this.#tail.hash === last.hash) return;
     }
     try {
-      await this.#attempt(entries);
+      await this.#attempt(entries, lines);
     } catch (err) {
       if (err instanceof ConnectionLost && err.inDoubt) this.#inDoubt = tipOf(last);
       throw this.#error(err instanceof ConnectionLost ? err.cause : err);
@@ -212,13 +214,13 @@ export class PostgresAuditSink implements AuditSink {
     if (client) await endClient(client, 2000);
   }
 
-  async #attempt(entries: readonly AuditEntry[]): Promise<void> {
+  async #attempt(entries: readonly AuditEntry[], lines: readonly string[]): Promise<void> {
     const client = await this.#ready(false);
     const first = entries[0] as AuditEntry;
     if (first.seq !== this.#tail.seq + 1 || first.prev !== this.#tail.hash) {
       throw new Error(`entries start at seq ${first.seq} but the stored chain ${this.#chain} ends at seq ${this.#tail.seq}`);
     }
-    const chunks = chunksOf(entries);
+    const chunks = chunksOf(entries, lines);
     const single = chunks.length === 1;
     let committing = false;
     try {
