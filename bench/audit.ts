@@ -3,7 +3,7 @@
  * enforced and the audit trail off / best-effort (file) / required (file) / required (PostgreSQL).
  *
  *   npm run bench:audit                 (= node --import tsx bench/audit.ts)
- *   npm run bench:audit -- --duration 10 --warmup 3 --connections 50 --round 1 [--no-pin] [--no-postgres]
+ *   npm run bench:audit -- --duration 20 --warmup 3 --connections 50 --round 1 [--no-pin] [--no-postgres]
  *
  * Setup (reused from bench/gateway.ts): the orders service of bench/gateway-servers.ts with security
  * `enforce` (signed Body + Timestamp, trust anchor = the bench client certificate, replay detection
@@ -47,7 +47,7 @@ import { percentile } from './open-loop.ts';
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     round: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50' },

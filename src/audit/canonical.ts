@@ -102,6 +102,21 @@ export function inCanonicalOrder(value: unknown): boolean {
   return true;
 }
 
+const VOUCHED = new WeakSet<object>();
+
+/**
+ * Marks an object whose builder wrote every member in canonical order, checked where it could not
+ * be known (src/audit/record.ts), so that link() serialises a copy of it with JSON.stringify without
+ * walking it again. A unit test pins the builder's output to the reference implementation.
+ */
+export function vouchCanonicalOrder(value: object): void {
+  VOUCHED.add(value);
+}
+
+export function vouchedCanonicalOrder(value: object): boolean {
+  return VOUCHED.has(value);
+}
+
 export function canonicalJson(value: Json): string {
   if (inCanonicalOrder(value)) return JSON.stringify(value);
   rawSeen = false;

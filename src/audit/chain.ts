@@ -1,12 +1,12 @@
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson, type Json } from './canonical.ts';
+import { hash as sha, sign, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson, vouchedCanonicalOrder, type Json } from './canonical.ts';
 import { GENESIS, type AuditEntry, type CheckpointEntry, type UnchainedEntry } from './entries.ts';
 import type { AuditSigningKey } from './keys.ts';
 
 /** SHA-256 (hex) over the canonical form of an entry without its `hash` and `sig`. */
 export function entryHash(entry: AuditEntry | (UnchainedEntry & { chain: string; seq: number; prev: string; time: string })): string {
   const { hash: _h, sig: _s, ...rest } = entry as unknown as Record<string, Json> & { hash?: string; sig?: string };
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return sha('sha256', canonicalJson(rest), 'hex');
 }
 
 export function signCheckpointHash(hash: string, key: AuditSigningKey): string {
@@ -75,8 +75,8 @@ export function link(head: ChainHead, chain: string, entries: readonly Unchained
     } else if (e.kind === 'file') {
       full['records'] = records;
     }
-    const text = canonicalJson(full as Json);
-    const h = createHash('sha256').update(text).digest('hex');
+    const text = vouchedCanonicalOrder(e) ? JSON.stringify(full) : canonicalJson(full as Json);
+    const h = sha('sha256', text, 'hex');
     full['hash'] = h;
     let line = `${text.slice(0, -1)},"hash":"${h}"`;
     if (e.kind === 'checkpoint') {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash as sha } from 'node:crypto';
 import type { ErrorDetail } from '../errors.ts';
 import type { ExchangeTrace } from '../pipeline/exchange.ts';
 import type { ValidationTrace } from '../validation/types.ts';
-import { canonicalJson, type Json } from './canonical.ts';
+import { canonicalJson, inCanonicalOrder, vouchCanonicalOrder, type Json } from './canonical.ts';
 import type { AuditRecordBody, Unchained, RecordEntry } from './entries.ts';
 import type { AuditMode } from './trail.ts';
 
@@ -87,7 +87,7 @@ export function buildRecord(trace: ExchangeTrace, ctx: RecordContext): Unchained
     principal: trace.principal ? { application: trace.principal.application ?? null, issuer: trace.principal.issuer ?? null, kind: trace.principal.kind, subject: trace.principal.subject } : null,
     receivedAt: trace.receivedAt,
     requestSha256: trace.requestSha256,
-    responseSha256: createHash('sha256').update(ctx.response).digest('hex'),
+    responseSha256: sha('sha256', ctx.response, 'hex'),
     seq: 0,
     service: trace.service,
     signedParts: sec ? sec.signedElements.map((q) => PART_NAMES[q.slice(1)] ?? q) : [],
@@ -105,5 +105,10 @@ export function buildRecord(trace: ExchangeTrace, ctx: RecordContext): Unchained
     v: 1,
     validation: trace.validation !== undefined ? plainSorted(trace.validation) : undefined,
   };
+  // The free-form members were copied in canonical order, unless they hold integer-like keys (which
+  // JavaScript enumerates first): only then does link() have to sort the record.
+  if ((body.fault === null || inCanonicalOrder(body.fault.detail)) && (body.policyViolation === undefined || inCanonicalOrder(body.policyViolation.detail)) && inCanonicalOrder(body.validation ?? null)) {
+    vouchCanonicalOrder(body);
+  }
   return body;
 }

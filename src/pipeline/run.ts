@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as sha } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
 import type { BackendAdapter } from '../backends/types.ts';
 import { GatewayError, toGatewayError } from '../errors.ts';
@@ -44,7 +44,7 @@ function newTrace(ctx: PipelineContext, req: InboundRequest): ExchangeTrace {
     endpoint: ctx.port.path,
     version: ctx.port.version,
     bytesIn: req.body.length,
-    requestSha256: createHash('sha256').update(req.body).digest('hex'),
+    requestSha256: sha('sha256', req.body, 'hex'),
     tlsClient: req.tlsClient ? { fingerprint256: req.tlsClient.fingerprint256, subject: req.tlsClient.subject, issuer: req.tlsClient.issuer } : undefined,
     clientIp: req.clientIp,
   });

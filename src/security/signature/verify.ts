@@ -1,4 +1,4 @@
-import { constants, createHash, timingSafeEqual, verify } from 'node:crypto';
+import { constants, createHash, hash as sha, timingSafeEqual, verify } from 'node:crypto';
 import type { KeyObject, VerifyKeyObjectInput, VerifyPublicKeyInput } from 'node:crypto';
 import type { Element, Node } from '@xmldom/xmldom';
 import { GatewayError } from '../../errors.ts';
@@ -24,11 +24,11 @@ export function verifySignature(sigEl: Element, ctx: VerifyContext): VerifiedSig
   return {
     // What was signed, independent of how the signature bytes are spelled (ECDSA (r, s) and
     // (r, n−s) both verify): the replay key.
-    signedInfoDigest: createHash('sha256').update(signedInfo).digest('hex'),
+    signedInfoDigest: sha('sha256', signedInfo, 'hex'),
     signatureMethod: parsed.signatureMethod,
     canonicalization: parsed.canonicalization,
     references,
-    signatureValueDigest: createHash('sha256').update(parsed.signatureValue).digest('hex'),
+    signatureValueDigest: sha('sha256', parsed.signatureValue, 'hex'),
     keyInfo: parsed.keyInfo,
     signer,
   };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJsonReference, inCanonicalOrder, type Json } from '../../../src/audit/canonical.ts';
+import { canonicalJsonReference, inCanonicalOrder, vouchedCanonicalOrder, type Json } from '../../../src/audit/canonical.ts';
 import { EMPTY_HEAD, entryHash, link } from '../../../src/audit/chain.ts';
 import type { AuditEntry } from '../../../src/audit/entries.ts';
 import { buildRecord } from '../../../src/audit/record.ts';
@@ -93,6 +93,8 @@ describe('audit records are built in canonical order', () => {
       // Integer-like keys enumerate first in JavaScript: a detail holding some keeps the slow path (still correct).
       const fastPath = shape.trace().errorDetail === undefined || !Object.keys(shape.trace().errorDetail ?? {}).some((k) => /^\d+$/.test(k));
       expect(inCanonicalOrder(record)).toBe(fastPath);
+      // The builder vouches for the order exactly when it holds: link() then skips the check.
+      expect(vouchedCanonicalOrder(record)).toBe(fastPath);
 
       const { linked, lines } = link(EMPTY_HEAD, 'gw1', [record], () => TIME, key);
       const entry = linked[0] as AuditEntry;
