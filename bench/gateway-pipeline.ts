@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/gateway-pipeline.ts [--mode enforce|off] [--seconds 5] [--messages 20000] [--cpu-prof]
  */
+import { ClientAbort } from '../src/pipeline/client-abort.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ try {
   const one = async (): Promise<void> => {
     const body = bodies[next++ % bodies.length] as Buffer;
     const started = performance.now();
-    const result = await runExchange(ctx, { correlationId: `c-${next}`, receivedAt: new Date(), headers, body, clientIp: '127.0.0.1', proto: 'http', tlsClient: undefined, signal: new AbortController().signal });
+    const result = await runExchange(ctx, { correlationId: `c-${next}`, receivedAt: new Date(), headers, body, clientIp: '127.0.0.1', proto: 'http', tlsClient: undefined, signal: new ClientAbort() });
     if (result.status !== 200) throw new Error(`message ${next}: ${result.status} ${result.trace.errorCode ?? ''} ${result.trace.reason ?? ''}`);
     const record = buildRecord(result.trace, { instance: 'bench', mode: 'required', status: result.status, totalMs: performance.now() - started, response: result.body, legacyOptIns: [] });
     const linked = link(head, 'bench', [record], () => new Date().toISOString(), key);

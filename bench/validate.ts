@@ -17,6 +17,7 @@
  *
  *   taskset -c 0 npm run bench:validate -- [--reps 3] [--warmup 1] [--duration 3] [--only TEXT]
  */
+import { ClientAbort } from '../src/pipeline/client-abort.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,7 +48,7 @@ const created = /<wsu:Created>([^<]+)<\/wsu:Created>/.exec(message.toString('utf
 if (created === undefined) throw new Error('signed-1k.xml has no wsu:Created');
 const clock = fixedClock(new Date(Date.parse(created) + 1000));
 const backend = stubBackend;
-const abort = new AbortController();
+const abort = new ClientAbort();
 const request: InboundRequest = {
   correlationId: 'bench',
   receivedAt: new Date(),
@@ -56,7 +57,7 @@ const request: InboundRequest = {
   clientIp: '127.0.0.1',
   proto: 'http',
   tlsClient: undefined,
-  signal: abort.signal,
+  signal: abort,
 };
 
 type Run = () => Promise<void>;

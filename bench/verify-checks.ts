@@ -16,6 +16,7 @@
  *
  *   node --import tsx bench/verify-checks.ts [--reps 3] [--warmup 1] [--duration 3]
  */
+import { ClientAbort } from '../src/pipeline/client-abort.ts';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -64,7 +65,7 @@ const saml = { issuers: [{ entityId: IDP, certificate: join(idpDir, 'idp.pem') }
 const plain = { mode: 'enforce', trust, require };
 const samlSecurity = { mode: 'enforce', trust, saml, require: { ...require, saml: true } };
 const clock = fixedClock(new Date(Date.parse(created) + 1000));
-const abort = new AbortController();
+const abort = new ClientAbort();
 
 type Run = () => Promise<void>;
 
@@ -82,7 +83,7 @@ function pipeline(service: CompiledService, body: string, expect: { readonly sam
     clientIp: '127.0.0.1',
     proto: 'http',
     tlsClient: undefined,
-    signal: abort.signal,
+    signal: abort,
   };
   return async () => {
     replay.reset();

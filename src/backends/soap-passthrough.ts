@@ -98,7 +98,7 @@ export class SoapPassthroughBackend implements BackendAdapter {
     const onClientAbort = (): void => {
       signal.emit('abort');
     };
-    req.signal.addEventListener('abort', onClientAbort, { once: true });
+    req.signal.once('abort', onClientAbort);
     const deadline = setTimeout(() => signal.emit('abort'), timeoutMs + this.#config.connectTimeoutMs);
     try {
       const res = await this.#pool(req.url).request({
@@ -144,7 +144,7 @@ export class SoapPassthroughBackend implements BackendAdapter {
       throw classify(err, timeoutMs);
     } finally {
       clearTimeout(deadline);
-      req.signal.removeEventListener('abort', onClientAbort);
+      req.signal.off('abort', onClientAbort);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SoapVersion } from '../errors.ts';
+import type { ClientAbortSignal } from '../pipeline/client-abort.ts';
 
 /** What the pipeline hands a backend adapter: the verified envelope and the caller's context. */
 export interface BackendRequest {
@@ -12,7 +13,7 @@ export interface BackendRequest {
   readonly proto: 'http' | 'https';
   readonly incomingHeaders: IncomingHttpHeaders;
   /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientAbortSignal;
 }
 
 export interface BackendResponse {

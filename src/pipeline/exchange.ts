@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorCode, ErrorDetail, SoapVersion } from '../errors.ts';
 import type { SecuritySummary } from '../security/summary.ts';
 import type { ValidationTrace } from '../validation/types.ts';
+import type { ClientAbortSignal } from '../pipeline/client-abort.ts';
 
 /** The TLS client certificate presented on the connection (only when the handshake verified it). */
 export interface TlsClientInfo {
@@ -23,7 +24,7 @@ export interface InboundRequest {
   readonly proto: 'http' | 'https';
   readonly tlsClient: TlsClientInfo | undefined;
   /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientAbortSignal;
 }
 
 export type Outcome = 'forwarded' | 'backend_fault' | 'rejected' | 'failed' | 'aborted';

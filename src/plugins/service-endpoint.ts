@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ExchangeResult, ExchangeTrace, InboundRequest, TlsClientInfo } from '../pipeline/exchange.ts';
 import { runExchange, type PipelineContext } from '../pipeline/run.ts';
+import { ClientAbort } from '../pipeline/client-abort.ts';
 import type { Clock } from '../clock.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { AuditUnavailableError, type AuditRuntime } from '../audit/runtime.ts';
@@ -92,7 +93,7 @@ export function registerEndpoint(app: FastifyInstance, ctx: PipelineContext, dep
     config,
     handler: async (request, reply) => {
       const started = performance.now();
-      const aborter = new AbortController();
+      const aborter = new ClientAbort();
       const onClose = (): void => {
         if (!reply.raw.writableFinished) aborter.abort();
       };
@@ -105,7 +106,7 @@ export function registerEndpoint(app: FastifyInstance, ctx: PipelineContext, dep
         clientIp: request.ip,
         proto: request.protocol === 'https' ? 'https' : 'http',
         tlsClient: tlsClientOf(request),
-        signal: aborter.signal,
+        signal: aborter,
       };
       let result: ExchangeResult;
       try {
