@@ -92,6 +92,8 @@ interface Target {
   seconds: number;
   latencies: number[];
   exhausted: boolean;
+  /** Messages per second of its last run (warm-up or round). */
+  lastRate: number;
   metrics: Map<string, number>;
   loopP99Ms: number;
 }
@@ -230,6 +232,7 @@ async function startTarget(backendUrl: string, kind: Kind, label: string): Promi
     seconds: 0,
     latencies: [],
     exhausted: false,
+    lastRate: 0,
     metrics: new Map(),
     loopP99Ms: Number.NaN,
   };
@@ -261,6 +264,15 @@ async function main(): Promise<void> {
   process.stderr.write(`signing ${poolSize} messages...\n`);
   let genSecs = await generateMessages(pool, 0, poolSize, LIFETIME_SECONDS);
   messages = loadMessages(pool);
+  /** Signs more distinct messages until the pool holds `need` (using every CPU: call it only between measurements). */
+  const topUp = async (need: number): Promise<void> => {
+    if (need <= poolSize) return;
+    process.stderr.write(`signing ${need - poolSize} more messages\n`);
+    pinSelf(cpu.map((_, i) => i).join(','));
+    genSecs += await generateMessages(pool, poolSize, need - poolSize, LIFETIME_SECONDS);
+    messages = loadMessages(pool);
+    poolSize = messages.length;
+  };
   process.stdout.write(`requests: SubmitOrder, ${messages[0]?.length ?? 0} bytes, signed (RSA-2048, rsa-sha256, exc-c14n, Body + Timestamp), each distinct per gateway\n\n`);
 
   const backend = await startServerProcess(['backend'], logFile, LOAD_CPUS);
@@ -291,15 +303,10 @@ async function main(): Promise<void> {
   for (const t of targets) {
     process.stderr.write(`[${t.label}] warm-up ${WARMUP} s\n`);
     const rate = await drive(t, WARMUP, false);
-    // Enough distinct messages for the measured rounds: the fastest warm-up rate x duration, plus 40%.
-    const need = t.next + Math.ceil(rate * DURATION * 1.4) + CONNECTIONS;
-    if (need > poolSize) {
-      process.stderr.write(`signing ${need - poolSize} more messages\n`);
-      pinSelf(cpu.map((_, i) => i).join(','));
-      genSecs += await generateMessages(pool, poolSize, need - poolSize, LIFETIME_SECONDS);
-      messages = loadMessages(pool);
-      poolSize = messages.length;
-    }
+    // Enough distinct messages for the measured rounds: the warm-up rate x duration, plus 40% (the
+    // warm-up runs cold; the rounds below top the pool up again when a gateway runs faster).
+    t.lastRate = rate;
+    await topUp(t.next + Math.ceil(rate * DURATION * 1.4) + CONNECTIONS);
   }
   pinSelf(LOAD_CPUS);
 
@@ -311,9 +318,14 @@ async function main(): Promise<void> {
       const i = (k + round) % targets.length;
       const t = targets[i] as Target;
       process.stderr.write(`[round ${round + 1}/${ROUNDS}] ${t.label}\n`);
+      // Between rounds (no CPU is being accounted): enough messages left for this round at twice the last rate?
+      if (t.next + Math.ceil(t.lastRate * ROUND * 2) + CONNECTIONS > poolSize) {
+        await topUp(t.next + Math.ceil(t.lastRate * ROUND * (ROUNDS - round) * 1.5) + CONNECTIONS);
+        pinSelf(LOAD_CPUS);
+      }
       const before = await scrape(t.adminUrl);
       acc.switchTo(i);
-      await drive(t, ROUND, true);
+      t.lastRate = await drive(t, ROUND, true);
       acc.switchTo(undefined);
       const after = await scrape(t.adminUrl);
       for (const [k, v] of after) t.metrics.set(k, (t.metrics.get(k) ?? 0) + v - (before.get(k) ?? 0));
