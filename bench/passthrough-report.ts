@@ -1,7 +1,10 @@
 /** The pass-through benchmark's tables and its verdict against the acceptance targets. */
 import type { CpuShare } from './cpu-usage.ts';
+import { STALL_MS, shareSlowerThan, sumAuditWrites } from './latency-floor.ts';
+import type { AuditWrites, DurableAppends, HostStalls } from './latency-floor.ts';
 import type { OpenLoopResult } from './open-loop.ts';
 import type { LoadResult } from './passthrough-load.ts';
+import type { AuditMode } from './passthrough-servers.ts';
 
 export const TARGETS = { minRatio1KB: 0.6, maxAddedP99Ms: 5 } as const;
 /** % of one core used by other work during a run above which its figures decide nothing. */
@@ -18,6 +21,15 @@ export interface OpenRun {
   /** A bare Node.js proxy (node:http + undici) in front of the same backend: the baseline hop. */
   readonly proxyAtRate: Phase<OpenLoopResult>;
   readonly gatewayAtRate: Phase<OpenLoopResult>;
+  /** The gateway's audit writes during the run (from its /metrics); undefined with audit off. */
+  readonly auditWrites: AuditWrites | undefined;
+}
+
+/** Measured before the servers start, nothing of ours running (bench/latency-floor.ts). */
+export interface LatencyFloor {
+  readonly stalls: HostStalls;
+  /** Undefined with audit off. */
+  readonly appends: DurableAppends | undefined;
 }
 
 export interface SizeResult {
@@ -34,10 +46,12 @@ export interface ReportSettings {
   readonly openConnections: number;
   readonly openWarmupSeconds: number;
   readonly repeat: number;
+  readonly audit: AuditMode;
 }
 
 const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const num = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
+const share = (v: number): string => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : 'n/a');
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 const pct = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? `${Math.round(v)}` : 'n/a');
 /** Text columns (the first `left`) left-aligned, numbers right-aligned. */
@@ -90,7 +104,27 @@ function openLoopTable(results: readonly SizeResult[], s: ReportSettings): strin
       lines.push(pad(['', 'proxy added', '', ms(p.p50 - d.p50), ms(p.p90 - d.p90), ms(p.p99 - d.p99), ms(p.max - d.max)], w, 2));
       lines.push(pad(['', 'gateway added', '', ms(g.p50 - d.p50), ms(g.p90 - d.p90), ms(g.p99 - d.p99), ms(g.max - d.max)], w, 2));
       lines.push(pad(['', 'gw - proxy', '', ms(g.p50 - p.p50), ms(g.p90 - p.p90), ms(g.p99 - p.p99), ms(g.max - p.max)], w, 2));
+      if (run.auditWrites !== undefined) lines.push(`${' '.repeat(w[0] ?? 0)}  ${auditWritesLine(run.auditWrites)}`);
     }
+  }
+  return lines;
+}
+
+function auditWritesLine(a: AuditWrites): string {
+  const perWrite = a.writes > 0 ? (a.entries / a.writes).toFixed(2) : 'n/a';
+  return `gateway audit writes: ${num(a.writes)} (${perWrite} entries each), longer than 2.5 ms: ${share(shareSlowerThan(a, 0.0025))}, 5 ms: ${share(shareSlowerThan(a, 0.005))}, 10 ms: ${share(shareSlowerThan(a, 0.01))}`;
+}
+
+function floorLines(floor: LatencyFloor, s: ReportSettings): string[] {
+  const { stalls, appends } = floor;
+  const lines = [
+    'Latency floor of this machine (measured before the servers started, nothing of ours running)',
+    `  host stalls: a 1 ms timer was held up more than ${STALL_MS} ms ${stalls.stalls} times in ${stalls.seconds} s (${ms(stalls.stalledMs)} ms in all, longest ${ms(stalls.maxMs)} ms);`,
+    '    every path\'s p99 includes such stalls, and a queue behind one drains more slowly through two hops than one',
+  ];
+  if (appends !== undefined) {
+    lines.push(`  durable append (${appends.bytes} bytes, O_APPEND | O_DSYNC as the audit file sink writes, one at a time, ${num(appends.appends)} times):`);
+    lines.push(`    p50 ${ms(appends.p50)} ms, p99 ${ms(appends.p99)} ms, max ${ms(appends.max)} ms; with audit.mode ${s.audit}, every response waits for the write that carries its record`);
   }
   return lines;
 }
@@ -134,12 +168,21 @@ function verdict(results: readonly SizeResult[]): string[] {
     const ok = Number.isFinite(added) && added <= TARGETS.maxAddedP99Ms;
     lines.push(`  ${r.label} added p99 at ${num(r.rate)} req/s: median ${ms(added)} ms of ${calm.length} undisturbed runs (all runs: ${all}) (target <= ${TARGETS.maxAddedP99Ms} ms): ${ok ? 'met' : 'NOT met'}`);
     lines.push(`    of which a bare Node.js hop adds ${ms(hop)} ms (median, same runs: this machine and runtime), the gateway's own work ${ms(added - hop)} ms`);
+    const writes = sumAuditWrites(calm.flatMap((run) => (run.auditWrites ? [run.auditWrites] : [])));
+    if (writes.writes > 0) {
+      // Each write longer than 5 ms held up at least one response by that long: a lower bound from the audit write alone.
+      const slow = writes.writes * shareSlowerThan(writes, 0.005);
+      lines.push(`    the audit's durable writes in the same runs (as the gateway times them: append with O_DSYNC, and its completion reaching the event loop):`);
+      lines.push(`      ${share(shareSlowerThan(writes, 0.005))} took longer than 5 ms, so at least ${share(slow / writes.entries)} of the responses waited longer than 5 ms for their audit write alone`);
+    }
   }
   return lines;
 }
 
-export function report(results: readonly SizeResult[], settings: ReportSettings): string {
+export function report(results: readonly SizeResult[], settings: ReportSettings, floor: LatencyFloor): string {
   return [
+    ...floorLines(floor, settings),
+    '',
     ...saturationTable(results, settings),
     '',
     ...openLoopTable(results, settings),

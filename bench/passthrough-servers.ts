@@ -23,6 +23,8 @@ import { startGateway } from '../src/server.ts';
 
 export interface ServerProcess {
   readonly url: string;
+  /** The gateway's admin listener (/metrics); the other kinds have none. */
+  readonly adminUrl: string | undefined;
   readonly pid: number;
   stop(): Promise<void>;
 }
@@ -46,10 +48,11 @@ export function startServerProcess(
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${kind} process exited (${code ?? 'signal'}) before it was ready`)));
-    child.once('message', (msg: { url?: string }) => {
+    child.once('message', (msg: { url?: string; adminUrl?: string }) => {
       if (typeof msg.url !== 'string' || child.pid === undefined) return reject(new Error(`${kind}: unexpected message`));
       resolve({
         url: msg.url,
+        adminUrl: typeof msg.adminUrl === 'string' ? msg.adminUrl : undefined,
         pid: child.pid,
         stop: async () => {
           child.kill('SIGTERM');
@@ -117,12 +120,14 @@ function stateAuditMode(dir: string, mode: AuditMode): void {
 async function child(kind: string | undefined, backendUrl: string | undefined, auditMode: AuditMode): Promise<void> {
   let close: () => Promise<void>;
   let url: string;
+  let adminUrl: string | undefined;
   if (kind === 'backend') {
     const backend = await startExampleBackend({ port: 0, quiet: true, record: false });
     close = () => backend.close();
     url = backend.url;
   } else if (kind === 'gateway' && backendUrl !== undefined) {
-    const config = await writeTempGatewayConfig({ backendUrl, logLevel: 'warn' });
+    // The admin listener serves /metrics, from which the benchmark reads the audit trail's write times.
+    const config = await writeTempGatewayConfig({ backendUrl, logLevel: 'warn', admin: true });
     stateAuditMode(config.dir, auditMode);
     const gateway = await startGateway({ configFile: config.configFile, env: process.env });
     close = async () => {
@@ -130,6 +135,7 @@ async function child(kind: string | undefined, backendUrl: string | undefined, a
       await config.remove();
     };
     url = gateway.url;
+    adminUrl = gateway.adminUrl;
   } else if (kind === 'proxy' && backendUrl !== undefined) {
     const proxy = await startBareProxy(backendUrl);
     close = proxy.close;
@@ -140,7 +146,7 @@ async function child(kind: string | undefined, backendUrl: string | undefined, a
   process.once('SIGTERM', () => {
     close().then(() => process.exit(0), () => process.exit(1));
   });
-  process.send?.({ url });
+  process.send?.({ url, adminUrl });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -21,6 +21,11 @@
  *     repetitions' added p99 (each one printed) among those not disturbed by other work.
  * Latency percentiles are computed here from every response time (autocannon's own histogram keeps
  * whole milliseconds).
+ * Before the servers start, the latency floor of the machine is measured (bench/latency-floor.ts):
+ * how often a 1 ms timer is held up by the host, and the latency of a durable O_DSYNC append where
+ * the gateway's trail is written; during each open-loop run the gateway's own audit writes are read
+ * from its /metrics. With audit.mode required every response waits for the write that carries its
+ * record, so the share of those writes longer than 5 ms bounds the added p99 from below.
  */
 import { arch, cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +33,11 @@ import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { BACKEND_PATHS, GATEWAY_PATHS } from '../src/example/contract.ts';
 import { CpuAccumulator, cpuShare, cpuSnapshot } from './cpu-usage.ts';
+import { auditWritesBetween, measureDurableAppends, measureHostStalls, scrapeAuditWrites } from './latency-floor.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { SOAP11_HEADERS, paddedGetPolicy, runAlternating, runLoad } from './passthrough-load.ts';
 import { report } from './passthrough-report.ts';
-import type { OpenRun, ReportSettings, SizeResult } from './passthrough-report.ts';
+import type { LatencyFloor, OpenRun, ReportSettings, SizeResult } from './passthrough-report.ts';
 import { startServerProcess } from './passthrough-servers.ts';
 import type { AuditMode, ServerProcess } from './passthrough-servers.ts';
 
@@ -55,7 +61,9 @@ const SETTINGS: ReportSettings = {
   openConnections: Number(values['open-connections']),
   openWarmupSeconds: Number(values['open-warmup']),
   repeat: Math.max(1, Number(values.repeat)),
+  audit: AUDIT,
 };
+const STALL_PROBE_SECONDS = 5;
 const WARMUP = Number(values.warmup);
 const OPEN_TIMEOUT_MS = 10_000;
 const BLOCK_SECONDS = 1;
@@ -73,7 +81,7 @@ async function checkOnce(url: string, body: string, what: string): Promise<void>
   }
 }
 
-async function measure(label: string, bytes: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string, proxyUrl: string): Promise<SizeResult> {
+async function measure(label: string, bytes: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string, proxyUrl: string, adminUrl: string | undefined): Promise<SizeResult> {
   const { durationSeconds: duration, connections } = SETTINGS;
   const body = paddedGetPolicy(bytes);
   await checkOnce(directUrl, body, `direct ${label}`);
@@ -102,14 +110,16 @@ async function measure(label: string, bytes: number, pids: ReadonlyMap<string, n
   const repetitions: OpenRun[] = [];
   for (let rep = 1; rep <= SETTINGS.repeat; rep++) {
     process.stderr.write(`[${label}] open loop ${rep}/${SETTINGS.repeat} at ${rate} req/s: direct, bare proxy and gateway in alternating ${BLOCK_SECONDS}s blocks (${SETTINGS.openWarmupSeconds}s + 3 x ${duration}s)\n`);
-    repetitions.push(await openRun(body, rate, pids, directUrl, gatewayUrl, proxyUrl));
+    repetitions.push(await openRun(body, rate, pids, directUrl, gatewayUrl, proxyUrl, adminUrl));
   }
   return { label, direct, gateway, rate, repetitions };
 }
 
-async function openRun(body: string, rate: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string, proxyUrl: string): Promise<OpenRun> {
+async function openRun(body: string, rate: number, pids: ReadonlyMap<string, number>, directUrl: string, gatewayUrl: string, proxyUrl: string, adminUrl: string | undefined): Promise<OpenRun> {
   const duration = SETTINGS.durationSeconds;
   const cpu = new CpuAccumulator(pids, 3);
+  // The gateway is idle outside its own blocks, so the run's delta is its blocks' writes (the warm-up's included).
+  const writesBefore = AUDIT !== 'off' && adminUrl !== undefined ? await scrapeAuditWrites(adminUrl) : undefined;
   const [directOpen, proxyOpen, gatewayOpen] = await runOpenLoop({
     targets: [directUrl, proxyUrl, gatewayUrl],
     body,
@@ -124,7 +134,8 @@ async function openRun(body: string, rate: number, pids: ReadonlyMap<string, num
     onBlock: (target, measured) => cpu.switchTo(measured ? target : undefined),
   });
   if (directOpen === undefined || proxyOpen === undefined || gatewayOpen === undefined) throw new Error('open loop returned no result');
-  return { directAtRate: { result: directOpen, cpu: cpu.share(0) }, proxyAtRate: { result: proxyOpen, cpu: cpu.share(1) }, gatewayAtRate: { result: gatewayOpen, cpu: cpu.share(2) } };
+  const auditWrites = writesBefore !== undefined && adminUrl !== undefined ? auditWritesBetween(writesBefore, await scrapeAuditWrites(adminUrl)) : undefined;
+  return { directAtRate: { result: directOpen, cpu: cpu.share(0) }, proxyAtRate: { result: proxyOpen, cpu: cpu.share(1) }, gatewayAtRate: { result: gatewayOpen, cpu: cpu.share(2) }, auditWrites };
 }
 
 async function main(): Promise<void> {
@@ -140,6 +151,12 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const before = cpuShare(idle, cpuSnapshot(new Map()));
   process.stdout.write(`machine busy before the run (1 s, nothing of ours running): ${Math.round(before.machineBusy)}% of all CPUs${before.machineBusy > 10 ? ' -- other work is running, figures will be disturbed' : ''}\n`);
+  process.stderr.write(`latency floor: ${STALL_PROBE_SECONDS} s of a 1 ms timer${AUDIT === 'off' ? '' : ', then 1,000 durable appends'} with nothing of ours running\n`);
+  const floor: LatencyFloor = {
+    stalls: await measureHostStalls(STALL_PROBE_SECONDS),
+    // The gateway's trail lives in a temporary directory (writeTempGatewayConfig): the same file system.
+    appends: AUDIT === 'off' ? undefined : await measureDurableAppends(tmpdir()),
+  };
   const logFile = join(tmpdir(), `wsgate-bench-passthrough-${process.pid}.log`);
   process.stdout.write(`gateway and backend output: ${logFile}\n`);
   const running: ServerProcess[] = [];
@@ -158,9 +175,9 @@ async function main(): Promise<void> {
     ]);
     const results: SizeResult[] = [];
     for (const size of SIZES) {
-      results.push(await measure(size.label, size.bytes, pids, `${backend.url}${BACKEND_PATHS['1.1']}`, `${gateway.url}${GATEWAY_PATHS['1.1']}`, `${proxy.url}${BACKEND_PATHS['1.1']}`));
+      results.push(await measure(size.label, size.bytes, pids, `${backend.url}${BACKEND_PATHS['1.1']}`, `${gateway.url}${GATEWAY_PATHS['1.1']}`, `${proxy.url}${BACKEND_PATHS['1.1']}`, gateway.adminUrl));
     }
-    process.stdout.write(`\n${report(results, SETTINGS)}\n`);
+    process.stdout.write(`\n${report(results, SETTINGS, floor)}\n`);
   } finally {
     for (const p of running.reverse()) await p.stop();
   }
