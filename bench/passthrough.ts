@@ -2,7 +2,7 @@
  * Pass-through benchmark: what the gateway costs in front of the example backend, measured in one run.
  *
  *   npm run bench:passthrough                       (= node --import tsx bench/passthrough.ts)
- *   npm run bench:passthrough -- --duration 5 --connections 20 [--repeat 3] [--audit required|best-effort|off]
+ *   npm run bench:passthrough -- --duration 5 --connections 20 [--repeat 3] [--audit required|best-effort|off] [--load 0.5]
  *
  * The example backend and the gateway (a temporary copy of the demo configuration pointing at the
  * backend, log level warn) each run in their own process; the load generators run here, so the three
@@ -10,7 +10,9 @@
  * ~1 KB and ~100 KB (SOAP 1.1):
  *   - saturation, closed loop with autocannon at N connections, direct to the backend and through
  *     the gateway in alternating 2 s runs (req/s, p50, p99, gateway/direct ratios);
- *   - open loop at half the gateway's saturating rate (bench/open-loop.ts: evenly spaced requests,
+ *   - open loop at half the gateway's saturating rate (--load, default 0.5: the target's load; a
+ *     lower fraction shows what the latency is when the shared CPUs are less contended; the
+ *     verdict then says it is not the target's load) (bench/open-loop.ts: evenly spaced requests,
  *     latency from the scheduled send time), direct, through a bare Node.js proxy (node:http +
  *     undici, nothing else: what any Node hop costs on this machine) and through the gateway, in
  *     alternating 1 s blocks of one run (so all three see the same background), and the latency
@@ -50,8 +52,11 @@ const { values } = parseArgs({
     'open-warmup': { type: 'string', default: '2' },
     repeat: { type: 'string', default: '3' },
     audit: { type: 'string', default: 'required' },
+    load: { type: 'string', default: '0.5' },
   },
 });
+const LOAD = Number(values.load);
+if (!(LOAD > 0 && LOAD <= 1)) throw new Error('--load must be a fraction of the saturating rate in (0, 1]');
 if (!['required', 'best-effort', 'off'].includes(values.audit)) throw new Error('--audit must be required, best-effort or off');
 /** The gateway's audit trail, stated (the demo configuration's default is a file sink, required). */
 const AUDIT = values.audit as AuditMode;
@@ -62,6 +67,7 @@ const SETTINGS: ReportSettings = {
   openWarmupSeconds: Number(values['open-warmup']),
   repeat: Math.max(1, Number(values.repeat)),
   audit: AUDIT,
+  load: LOAD,
 };
 const STALL_PROBE_SECONDS = 5;
 const WARMUP = Number(values.warmup);
@@ -106,7 +112,7 @@ async function measure(label: string, bytes: number, pids: ReadonlyMap<string, n
   const direct = { result: directSat, cpu: saturationCpu.share(0) };
   const gateway = { result: gatewaySat, cpu: saturationCpu.share(1) };
 
-  const rate = Math.max(1, Math.floor(gateway.result.requestsPerSecond / 2));
+  const rate = Math.max(1, Math.floor(gateway.result.requestsPerSecond * LOAD));
   const repetitions: OpenRun[] = [];
   for (let rep = 1; rep <= SETTINGS.repeat; rep++) {
     process.stderr.write(`[${label}] open loop ${rep}/${SETTINGS.repeat} at ${rate} req/s: direct, bare proxy and gateway in alternating ${BLOCK_SECONDS}s blocks (${SETTINGS.openWarmupSeconds}s + 3 x ${duration}s)\n`);
