@@ -175,9 +175,9 @@ function verdict(results: readonly SizeResult[], s: ReportSettings): string[] {
     const writes = sumAuditWrites(calm.flatMap((run) => (run.auditWrites ? [run.auditWrites] : [])));
     if (writes.writes > 0) {
       // Each write longer than 5 ms held up at least one response by that long: a lower bound from the audit write alone.
-      const slow = writes.writes * shareSlowerThan(writes, 0.005);
+      const slowShare = shareSlowerThan(writes, 0.005);
       lines.push(`    the audit's durable writes in the same runs (as the gateway times them: append with O_DSYNC, and its completion reaching the event loop):`);
-      lines.push(`      ${share(shareSlowerThan(writes, 0.005))} took longer than 5 ms, so at least ${share(slow / writes.entries)} of the responses waited longer than 5 ms for their audit write alone`);
+      lines.push(`      ${share(slowShare)} took longer than 5 ms, so at least ${share((writes.writes * slowShare) / writes.entries)} of the responses waited longer than 5 ms for their audit write alone`);
     }
   }
   return lines;
